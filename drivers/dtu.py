@@ -87,11 +87,14 @@ def registration_bytes(value: str, fmt: RegistrationFormat | str) -> bytes:
                 raise RegistrationError(f"an IMEI has 15 digits, {value!r} does not")
             if not luhn_ok(value):
                 raise RegistrationError(f"{value!r} fails the IMEI check digit (Luhn)")
-        elif fmt is RegistrationFormat.ICCID:
-            if not (19 <= len(value) <= 20) or not value.startswith("89") or not value[:19].isdigit():
-                raise RegistrationError(f"an ICCID has 19-20 characters starting with 89, {value!r} does not")
+        elif fmt is RegistrationFormat.ICCID and (
+            not (19 <= len(value) <= 20) or not value.startswith("89") or not value[:19].isdigit()
+        ):
+            raise RegistrationError(f"an ICCID has 19-20 characters starting with 89, {value!r} does not")
     if len(raw) > MAX_REGISTRATION:
-        raise RegistrationError(f"the registration id is {len(raw)} bytes, at most {MAX_REGISTRATION} are allowed")
+        raise RegistrationError(
+            f"the registration id is {len(raw)} bytes, at most {MAX_REGISTRATION} are allowed"
+        )
     return raw
 
 
@@ -162,22 +165,22 @@ class _DtuConnection(asyncio.Protocol):
             set_keepalive(sock, self.listener.keepalive_idle)
         loop = asyncio.get_running_loop()
         self.deadline = loop.call_later(self.listener.registration_timeout, self._registration_expired)
-        self.listener._connections.add(self)  # noqa: SLF001 - the listener's own bookkeeping
+        self.listener._connections.add(self)
 
     def data_received(self, data: bytes) -> None:
         if self.phase is _Phase.ATTACHED:
             self.link.feed(data)  # type: ignore[union-attr]
         elif self.phase is _Phase.REGISTERING:
             self.buf += data
-            self.listener._registration_data(self)  # noqa: SLF001
+            self.listener._registration_data(self)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_timers()
-        self.listener._connections.discard(self)  # noqa: SLF001
+        self.listener._connections.discard(self)
         was = self.phase
         self.phase = _Phase.CLOSED
         if was is _Phase.ATTACHED and self.link is not None and self.transport is not None:
-            self.listener._connection_ended(self, exc)  # noqa: SLF001
+            self.listener._connection_ended(self, exc)
 
     def close(self) -> None:
         """Close without further ado (refused, replaced, shut down)."""
@@ -196,7 +199,7 @@ class _DtuConnection(asyncio.Protocol):
     def _registration_expired(self) -> None:
         self.deadline = None
         if self.phase is _Phase.REGISTERING:
-            self.listener._registration_timed_out(self)  # noqa: SLF001
+            self.listener._registration_timed_out(self)
 
 
 def set_keepalive(sock: socket.socket, idle: float) -> None:
@@ -403,7 +406,7 @@ class DtuListener:
             old_peer = old.peer
             old.close()
             link.detach("replaced by a newer connection", close=False)
-            log.info("gateway %s re-registered from %s, closing its old connection from %s", gid, conn.peer, old_peer)
+            log.info("gateway %s re-registered from %s, old connection %s closed", gid, conn.peer, old_peer)
             self._emit(LinkEvent(gid, LinkState.REPLACED, f"old connection {old_peer} closed", conn.peer))
         assert conn.transport is not None
         link.attach(conn.transport, conn.peer, rest)

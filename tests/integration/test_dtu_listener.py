@@ -8,7 +8,9 @@ registration prefixes, split and merged segments, late replies, duplicate ids, s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from typing import ClassVar
 
 import pytest
 
@@ -42,7 +44,7 @@ def fixed(n: int):
 class FakeDtu:
     """A DTU client: registers, then lets the test decide what the 'bus' answers."""
 
-    opened: list[FakeDtu] = []
+    opened: ClassVar[list[FakeDtu]] = []
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader, self.writer = reader, writer
@@ -82,10 +84,8 @@ class FakeDtu:
     async def close_all(cls) -> None:
         for dtu in cls.opened:
             dtu.writer.close()
-            try:
+            with contextlib.suppress(ConnectionError):
                 await dtu.writer.wait_closed()
-            except ConnectionError:
-                pass
         cls.opened.clear()
 
 
@@ -162,7 +162,7 @@ async def test_merged_segments_and_late_reply_is_not_taken_for_the_next(site):
     listener, port, _ = site
     dtu = await FakeDtu.dial(port, IMEI.encode())
     link = await listener.wait_online("DTU-1", 5)
-    with pytest.raises(LinkTimeout, match="no reply within 0.2 s"):
+    with pytest.raises(LinkTimeout, match=r"no reply within 0\.2 s"):
         task = asyncio.create_task(link.exchange(REQUEST, fixed(7), 0.2))
         await dtu.request()
         await task
