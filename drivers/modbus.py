@@ -172,6 +172,45 @@ def write_request(
     return WriteMultipleCoilsRequest(address=address, bits=bits, dev_id=unit)
 
 
+# -- RTU codec (pymodbus builds requests and decodes PDUs; it never sees the socket) -----------------
+
+_FRAMER = FramerRTU(DecodePDU(is_server=False))
+
+
+def rtu_read_frame(unit: int, function: int, address: int, count: int) -> bytes:
+    """The RTU request frame, CRC included, that reads ``count`` items with FC1-4."""
+    check_unit(unit, write=False)
+    return _FRAMER.buildFrame(read_request(unit, function, address, count))
+
+
+def rtu_write_frame(
+    unit: int, function: int, address: int, values: Sequence[int] | Sequence[bool]
+) -> bytes:
+    """The RTU request frame, CRC included, for FC5/6/15/16 (unit 0: a broadcast)."""
+    check_unit(unit, write=True)
+    return _FRAMER.buildFrame(write_request(unit, function, address, values))
+
+
+def decode_rtu_reply(frame: bytes, unit: int, function: int, where: str = "") -> ModbusPDU:
+    """Decode a reply that `rtu_reader` delimited; raise if it is an exception reply.
+
+    The reader has checked unit, length and CRC already, so pymodbus gets just the PDU:
+    that spares the framer's second CRC pass (half the decode time on a busy listener).
+    Raises `ModbusExceptionResponse`, or `ModbusFrameError` when pymodbus cannot decode it.
+    """
+    prefix = f"{where}: " if where else ""
+    try:
+        pdu = _FRAMER.decoder.decode(frame[1:-2])
+    except ModbusException as exc:
+        pdu = None
+        log.debug("pymodbus could not decode %s: %s", frame.hex(" "), exc)
+    if pdu is None:
+        raise ModbusFrameError(f"{prefix}unit {unit}: cannot decode reply {frame.hex(' ')}")
+    if pdu.isError():
+        raise ModbusExceptionResponse(pdu.exception_code, unit=unit, function=function, where=where)
+    return pdu
+
+
 # -- RTU frame reader --------------------------------------------------------------------------------
 
 _compute_crc = FramerRTU.compute_CRC
@@ -284,6 +323,7 @@ def rtu_reader(unit: int, function: int, count: int, *, echo: bytes = b"") -> Rt
 
 # -- RTU master ----------------------------------------------------------------------------------------------
 
+#: Built read requests kept per master: a poller repeats the same few reads forever.
 _CACHE_LIMIT = 4096
 
 
@@ -300,7 +340,6 @@ class ModbusRtu:
     def __init__(self, link: Link, *, broadcast_quiet: float = 0.1) -> None:
         self.link = link
         self.broadcast_quiet = broadcast_quiet
-        self._framer = FramerRTU(DecodePDU(is_server=False))
         self._reads: dict[tuple[int, int, int, int], bytes] = {}
 
     async def read_registers(
@@ -350,8 +389,7 @@ class ModbusRtu:
         key = (unit, function, address, count)
         request = self._reads.get(key)
         if request is None:
-            check_unit(unit, write=False)
-            request = self._framer.buildFrame(read_request(unit, function, address, count))
+            request = rtu_read_frame(unit, function, address, count)
             if len(self._reads) >= _CACHE_LIMIT:
                 self._reads.clear()
             self._reads[key] = request
@@ -361,9 +399,8 @@ class ModbusRtu:
     async def _write(
         self, unit: int, function: int, address: int, values: list[int] | list[bool], timeout: float
     ) -> None:
-        check_unit(unit, write=True)
         check_timeout(timeout)
-        request = self._framer.buildFrame(write_request(unit, function, address, values))
+        request = rtu_write_frame(unit, function, address, values)
         if unit == 0:
             await self.link.send(request, quiet=self.broadcast_quiet)
             return
@@ -382,17 +419,4 @@ class ModbusRtu:
             raise
         except FrameError as exc:
             raise type(exc)(f"{where}: {exc}") from exc
-        # The reader has checked unit, length and CRC: hand pymodbus just the PDU, which
-        # spares the framer's second CRC pass (half the decode time on a busy listener).
-        try:
-            pdu = self._framer.decoder.decode(frame[1:-2])
-        except ModbusException as exc:
-            pdu = None
-            log.debug("pymodbus could not decode %s: %s", frame.hex(" "), exc)
-        if pdu is None:
-            raise ModbusFrameError(f"{where}: unit {reader.unit}: cannot decode reply {frame.hex(' ')}")
-        if pdu.isError():
-            raise ModbusExceptionResponse(
-                pdu.exception_code, unit=reader.unit, function=reader.function, where=where
-            )
-        return pdu
+        return decode_rtu_reply(frame, reader.unit, reader.function, where)
