@@ -323,7 +323,10 @@ def _read_yaml(path: Path) -> tuple[Any, list[tuple[str, str]]]:
         where = f"line {mark.line + 1}" if mark else "(file)"
         column = f" (column {mark.column + 1})" if mark else ""
         prefix = "" if isinstance(exc, yaml.constructor.ConstructorError) else "not valid YAML: "
-        return None, [(where, f"{prefix}{exc.problem or exc.context}{column}")]
+        start = exc.context_mark
+        earlier = exc.context and start and mark and start.line < mark.line
+        context = f", {exc.context} from line {start.line + 1}" if earlier else ""
+        return None, [(where, f"{prefix}{exc.problem or exc.context}{column}{context}")]
     except yaml.YAMLError as exc:
         return None, [("(file)", f"not valid YAML: {exc}")]
 
@@ -361,7 +364,8 @@ class _Reader:
                 continue
             close = difflib.get_close_matches(str(key), allowed, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else f"; expected one of {', '.join(allowed)}"
-            self.fail(str(key), elsewhere.get(key, f"unknown key{hint}"))
+            plain = isinstance(key, str) and re.fullmatch(r"[^\s'\".\[\]]+", key)
+            self.fail(key if plain else repr(key), elsewhere.get(key, f"unknown key{hint}"))
 
     def take(self, key: str, parse: Callable[[Any], Any], default: Any = _ABSENT, required: str = "") -> Any:
         value = self.data.get(key, default)
@@ -644,7 +648,7 @@ def _parse(data: Any, stem: str) -> tuple[Template | None, _Problems]:
     origin: dict[str, str] = {}
     quantities: list[Quantity] = []
     written: dict[str, str] = {}  # ids as written, so a duplicate shows even if the first is wrong
-    for i, raw in enumerate(items if protocol else []):
+    for i, raw in enumerate(items if protocol and items else []):
         qid = raw.get("id") if isinstance(raw, dict) else None
         found = _quantity(raw, f"quantities[{i}]", ctx, problems)
         if isinstance(qid, str) and qid in written:
@@ -657,7 +661,12 @@ def _parse(data: Any, stem: str) -> tuple[Template | None, _Problems]:
                 break
             origin[q.id] = f"quantities[{i}]"
             quantities.append(q)
-    if circuits > 1 and items and not any(isinstance(q, dict) and "{n}" in str(q.get("id")) for q in items):
+    if (
+        circuits > 1
+        and protocol == "modbus"
+        and items
+        and not any(isinstance(q, dict) and "{n}" in str(q.get("id")) for q in items)
+    ):
         top.fail("circuits", f"{circuits} circuits, but no quantity id has {{n}} to repeat per circuit")
     problems.extend(_overlaps(quantities, origin))
     if problems or names is None:
