@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from pymodbus.exceptions import ModbusException
 from pymodbus.framer import FramerRTU
@@ -79,6 +79,7 @@ class ModbusExceptionResponse(LinkError):
         )
 
 
+@runtime_checkable
 class Bus(Protocol):
     """One Modbus bus seen from the poll scheduler: RTU behind a DTU or a Modbus TCP gateway.
 

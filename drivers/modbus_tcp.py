@@ -20,7 +20,7 @@ import logging
 from collections.abc import Sequence
 
 from pymodbus.client import AsyncModbusTcpClient
-from pymodbus.exceptions import ConnectionException, ModbusException, ModbusIOException
+from pymodbus.exceptions import ConnectionException, ModbusException
 from pymodbus.pdu import ModbusPDU
 
 from drivers.link import LinkDown, LinkTimeout
@@ -49,16 +49,26 @@ class ModbusTcp:
     Calls are serialised (one transaction in flight: many gateways cannot do more).  The
     connection is opened by the first call (or `connect`); when it is lost - peer closed,
     gateway rebooted - the call in flight fails at once with `LinkDown` and the *next*
-    call dials again.  pymodbus never retries and never drops the connection after a run
+    call dials again.  Unit 0 writes are broadcasts: no reply, then ``broadcast_quiet``
+    seconds of silence.  pymodbus never retries and never drops the connection after a run
     of timeouts: failure counting belongs to the poll scheduler.
     """
 
-    def __init__(self, host: str, port: int = 502, *, name: str = "", connect_timeout: float = 3.0) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int = 502,
+        *,
+        name: str = "",
+        connect_timeout: float = 3.0,
+        broadcast_quiet: float = 0.1,
+    ) -> None:
         check_timeout(connect_timeout)
         self.host = host
         self.port = port
         self.name = name or f"{host}:{port}"
         self.connect_timeout = connect_timeout
+        self.broadcast_quiet = broadcast_quiet
         self._client: AsyncModbusTcpClient | None = None
         self._lock = asyncio.Lock()
         self._lost: asyncio.Future[None] | None = None
@@ -171,7 +181,11 @@ class ModbusTcp:
         async with self._lock:
             client = await self._ensure_connected()
             if broadcast:
+                # No reply comes; the gateway relays it to its serial bus, whose units need
+                # the turnaround time before the next request (and a request glued to the
+                # broadcast in one segment is more than some gateways can take).
                 await client.execute(True, request)
+                await asyncio.sleep(self.broadcast_quiet)
                 return request
             loop = asyncio.get_running_loop()
             self._lost = lost = loop.create_future()
@@ -203,9 +217,9 @@ class ModbusTcp:
             pdu = task.result()
         except ConnectionException as exc:
             raise LinkDown(f"{self.name}: {exc.string}") from exc
-        except ModbusIOException as exc:
-            raise ModbusFrameError(f"{self.name}: unit {unit}: {exc.string}") from exc
-        except ModbusException as exc:
+        except OSError as exc:
+            raise LinkDown(f"{self.name}: {exc.strerror or exc}") from exc
+        except ModbusException as exc:  # ModbusIOException: a reply for another unit or transaction
             raise ModbusFrameError(f"{self.name}: unit {unit}: {exc.string}") from exc
         if pdu.isError():
             raise ModbusExceptionResponse(pdu.exception_code, unit=unit, function=function, where=self.name)

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 
 from drivers.link import Link, LinkDown, LinkTimeout, open_tcp_link
-from drivers.modbus import ModbusCrcError, ModbusExceptionResponse, ModbusFrameError, ModbusRtu
+from drivers.modbus import Bus, ModbusCrcError, ModbusExceptionResponse, ModbusFrameError, ModbusRtu
 from drivers.modbus_tcp import ModbusTcp
 from tests.integration.peers import modbus_tk_bus as tk
 from tests.integration.peers.modbus_pymodbus import HOST, PeerServer, meter_device, start_server
@@ -229,8 +229,20 @@ async def test_tcp_reads_writes_and_exception(tcp_server):
         with pytest.raises(ModbusExceptionResponse) as caught:
             await bus.write_register(2, 999, 1)
         assert caught.value.code == 2 and caught.value.unit == 2 and caught.value.function == 6
+        tcp_server.server.broadcast_enable = True
+        await bus.write_registers(0, 102, [8, 9])  # unit 0: a broadcast, no reply awaited
+        assert await bus.read_registers(1, 102, 2) == [8, 9]
+        assert await bus.read_registers(2, 102, 2) == [8, 9]
     finally:
         bus.close()
+
+
+async def test_both_masters_are_buses(tcp_server):
+    rtu, tcp = ModbusRtu(Link("bus")), ModbusTcp(HOST, tcp_server.port)
+    assert isinstance(rtu, Bus) and isinstance(tcp, Bus)
+    for bus in (rtu, tcp):
+        with pytest.raises(ValueError, match="unit id"):
+            await bus.read_registers(0, 0, 1)
 
 
 async def test_tcp_timeouts_never_drop_the_connection(tcp_server):
