@@ -9,6 +9,7 @@ shown or stored without saying whether it can be trusted.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from typing import NamedTuple
 
 
@@ -50,3 +51,24 @@ class PointKind(enum.StrEnum):
     ANALOG = "analog"
     DIGITAL = "digital"  # 0/1 states: breaker positions, alarms, door contacts
     COUNTER = "counter"  # cumulative registers (energy): deltas matter, not averages
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """A named value of the plant: measured by a device's quantity, or derived by a formula."""
+
+    id: str  # "DEVICE.QUANTITY" (measured) or the derived point's id
+    name_zh: str
+    name_en: str
+    unit: str
+    kind: PointKind
+    device: str | None = None  # None for derived points
+    quantity: str | None = None
+    gateway: str | None = None
+    room: str | None = None
+    range: tuple[float, float] | None = None  # physical range at this device's ratios
+    formula: str | None = None  # derived points only
+
+    def name(self, lang: str) -> str:
+        """The point's name in ``lang`` ("zh" or "en")."""
+        return self.name_zh if lang.startswith("zh") else self.name_en
