@@ -87,15 +87,21 @@ class Quantity:
             raise ValueError(f"{self.id}: the PT and CT ratios must not be zero")
         return physical / divisor
 
-    def in_range(self, physical: float, pt: float = 1.0, ct: float = 1.0) -> bool:
-        """Whether `physical` is plausible; the range is stated at ratio 1 and scales with it."""
-        if math.isnan(physical):
-            return False
+    def range_at(self, pt: float = 1.0, ct: float = 1.0) -> tuple[float, float] | None:
+        """The plausible physical span on a device with these ratios (`range` is at ratio 1)."""
         if self.range is None:
-            return True
+            return None
         factor = self._factor(pt, ct)
-        low, high = sorted((self.range[0] * factor, self.range[1] * factor))
-        return low <= physical <= high
+        low, high = self.range[0] * factor, self.range[1] * factor
+        return (low, high) if low <= high else (high, low)
+
+    def in_range(self, physical: float, pt: float = 1.0, ct: float = 1.0) -> bool:
+        """Whether `physical` is plausible on a device with these PT/CT ratios (NaN never is).
+
+        Pass the device's ratios: a 10 kV voltage is implausible for a meter at ratio 1.
+        """
+        span = self.range_at(pt, ct)
+        return not math.isnan(physical) and (span is None or span[0] <= physical <= span[1])
 
     @property
     def size(self) -> int:

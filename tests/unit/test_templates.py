@@ -101,7 +101,7 @@ def test_dlt645_meter_uses_the_standard_identifiers(library):
     t = library["dlt645_meter"]
     assert t.protocol == "dlt645" and t.blocks() == []
     layout = {q.id: (q.di, q.length, q.decimals, q.signed) for q in t.quantities}
-    assert layout["EP"] == (0x00000000, 4, 2, False)
+    assert layout["EP"] == (0x00000000, 4, 2, True)
     assert layout["EPimp"] == (0x00010000, 4, 2, False)
     assert layout["EPexp"] == (0x00020000, 4, 2, False)
     assert layout["Ub"] == (0x02010200, 2, 1, False)
@@ -351,6 +351,10 @@ def test_range_is_stated_at_ratio_one_and_grows_with_it(library):
     assert ua.in_range(5770.0, pt=100.0)
     assert not ua.in_range(-1.0, pt=100.0)
     assert not ua.in_range(math.nan)
+    assert ua.range_at(pt=100.0) == (0.0, 60000.0)
+    assert library["acrel_pz96"].quantity("P").range_at(pt=10.0, ct=2.0) == (-600.0, 600.0)
+    assert library["acrel_pz96"].quantity("PF").range_at(pt=10.0, ct=2.0) == (-1.0, 1.0)
+    assert library["acrel_pz96"].quantity("DI1").range_at() is None
     assert library["cl7331m"].quantity("DO1").in_range(1.0)
 
 
