@@ -141,9 +141,7 @@ class Template:
     circuits: int = 1
     notes: str = ""
     _index: dict[str, Quantity] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _blocks: dict[tuple[int, int], list[Block]] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
+    _blocks: dict[tuple[int, int], list[Block]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._index.update((q.id, q) for q in self.quantities)
@@ -524,16 +522,12 @@ def _quantity(raw: Any, path: str, ctx: _Context, problems: _Problems) -> list[Q
     fields["scale"] = r.take("scale", _scale, ctx.defaults.get("scale", 1.0))
     fields["ratio"] = r.take("ratio", _one_of(*RATIOS), "none")
     bit = fields.get("type") == "bit"
-    kind = r.take(
-        "kind", _one_of(*(KINDS if modbus else ("analog", "counter"))), "digital" if bit else "analog"
-    )
+    kind = r.take("kind", _one_of(*(KINDS if modbus else ("analog", "counter"))), "digital" if bit else "analog")
     if bit and kind not in (None, "digital"):
         r.fail("kind", f"{kind!r} does not fit a single bit: a bit is kind digital")
     elif kind == "digital" and fields.get("type") not in (None, "bit", *_INTEGERS):
         r.fail("kind", f"a digital is a bit or an integer register, not {fields['type']}")
-    unit = r.take(
-        "unit", _one_of(*UNITS), "" if kind == "digital" else _ABSENT, required="e.g. V, A, kW, kWh"
-    )
+    unit = r.take("unit", _one_of(*UNITS), "" if kind == "digital" else _ABSENT, required="e.g. V, A, kW, kWh")
     fields["range"] = r.take("range", _range, None)
     if fields["range"] and kind == "digital":
         r.fail("range", "a digital has no range")
@@ -556,9 +550,7 @@ def _quantity(raw: Any, path: str, ctx: _Context, problems: _Problems) -> list[Q
 
 def _modbus_fields(r: _Reader, ctx: _Context) -> dict[str, Any]:
     d = ctx.defaults
-    function = r.take(
-        "function", _one_of(*FUNCTIONS), d.get("function", _ABSENT), required="1..4, here or in defaults"
-    )
+    function = r.take("function", _one_of(*FUNCTIONS), d.get("function", _ABSENT), required="1..4, here or in defaults")
     address = r.take("address", _whole(0, 0xFFFF), required="the 0-based address, e.g. 0x0010")
     bit = r.take("bit", _whole(0, 15), None)
     if function in _BIT_FUNCTIONS:
@@ -702,9 +694,7 @@ def _overlaps(quantities: Sequence[Quantity], origin: dict[str, str]) -> _Proble
                 key = "di" if q.di is not None else "address"
                 where = f"DI {q.di:08X}" if q.di is not None else f"FC{cell[0]:02d} address {cell[1]:#06x}"
                 where += f" bit {claim[2]}" if len(claim) == 3 else ""
-                problems.append(
-                    (f"{origin[q.id]}.{key}", f"{where} is already {clash.id} ({origin[clash.id]})")
-                )
+                problems.append((f"{origin[q.id]}.{key}", f"{where} is already {clash.id} ({origin[clash.id]})"))
                 break
             if len(claim) == 3:
                 bits[claim] = shared[cell] = q

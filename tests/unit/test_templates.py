@@ -333,9 +333,7 @@ def test_physical_round_trips_through_the_registers(library, pt, ct):
 
 
 def test_physical_and_raw_for_apply_the_ratio():
-    q = Quantity(
-        "P", "有功", "P", "kW", "analog", function=3, address=0, type="s16", scale=0.001, ratio="ptct"
-    )
+    q = Quantity("P", "有功", "P", "kW", "analog", function=3, address=0, type="s16", scale=0.001, ratio="ptct")
     assert q.physical(1000, pt=100, ct=40) == pytest.approx(4000.0)
     assert q.raw_for(4000.0, pt=100, ct=40) == pytest.approx(1000)
     assert Quantity("U", "电压", "U", "V", "analog", scale=0.1, ratio="pt").physical(2300, pt=2, ct=9) == 460
@@ -422,9 +420,7 @@ def test_library_reports_every_bad_file(tmp_path):
 
 
 def test_library_folder_must_exist(tmp_path):
-    with pytest.raises(
-        TemplateError, match=re.escape("nowhere: (folder): no such folder of device templates")
-    ):
+    with pytest.raises(TemplateError, match=re.escape("nowhere: (folder): no such folder of device templates")):
         load_library(tmp_path / "nowhere")
 
 
@@ -594,8 +590,7 @@ DLT = """
             ["quantities[0].decimals: 5 is out of range 0..4"],
         ),
         (
-            "  - {id: Ua, name: {zh: 电压, en: U}, unit: V,"
-            " di: 02010100, length: 2, decimals: 1, address: 3}",
+            "  - {id: Ua, name: {zh: 电压, en: U}, unit: V, di: 02010100, length: 2, decimals: 1, address: 3}",
             ["quantities[0].address: 'address' belongs to modbus templates; this one's protocol is dlt645"],
         ),
         (
@@ -604,8 +599,7 @@ DLT = """
             ["quantities[1].di: DI 02010100 is already Ua (quantities[0])"],
         ),
         (
-            "  - {id: On, name: {zh: 开, en: On}, unit: '',"
-            " di: 10000000, length: 1, decimals: 0, kind: digital}",
+            "  - {id: On, name: {zh: 开, en: On}, unit: '', di: 10000000, length: 1, decimals: 0, kind: digital}",
             ["quantities[0].kind: 'digital' is not one of analog, counter"],
         ),
     ],
@@ -665,8 +659,7 @@ def test_dlt645_identifier_spellings(tmp_path):
             ["quantities[0].stride: missing: registers from one circuit to the next (here or at the top)"],
         ),
         (
-            "name: {zh: 表, en: M}\nprotocol: modbus\ncategory: rail_meter\nstride: 2\n"
-            f"quantities:\n  - {Q}}}\n",
+            f"name: {{zh: 表, en: M}}\nprotocol: modbus\ncategory: rail_meter\nstride: 2\nquantities:\n  - {Q}}}\n",
             ["stride: a stride needs circuits: N (N > 1)"],
         ),
         (
@@ -751,9 +744,7 @@ def test_all_problems_in_one_pass(tmp_path):
 
 
 def test_snapshot_wrong_type(tmp_path):
-    path = _bad(
-        tmp_path, "  - {id: Ua, name: {zh: 电压, en: U}, unit: V, function: 3, address: 0, type: f33}"
-    )
+    path = _bad(tmp_path, "  - {id: Ua, name: {zh: 电压, en: U}, unit: V, function: 3, address: 0, type: f33}")
     path = path.rename(tmp_path / "cl7331m.yaml")
     with pytest.raises(TemplateError) as caught:
         load_template(path)
@@ -763,9 +754,7 @@ def test_snapshot_wrong_type(tmp_path):
 
 
 def test_snapshot_several_errors(tmp_path):
-    path = _bad(
-        tmp_path, f"  - {ua()}\n  - {ua(id='Ub', address=1)}\n  - {ua(id='Uc', address=4, ratio='PT')}"
-    )
+    path = _bad(tmp_path, f"  - {ua()}\n  - {ua(id='Ub', address=1)}\n  - {ua(id='Uc', address=4, ratio='PT')}")
     with pytest.raises(TemplateError) as caught:
         load_template(path)
     assert str(caught.value) == (
@@ -823,9 +812,7 @@ def test_damaged_shipped_templates_fail_cleanly(name, data):
     places = []  # every (container, key) in the document
 
     def walk(node: object) -> None:
-        for key in (
-            list(node) if isinstance(node, dict) else range(len(node)) if isinstance(node, list) else []
-        ):
+        for key in list(node) if isinstance(node, dict) else range(len(node)) if isinstance(node, list) else []:
             places.append((node, key))
             walk(node[key])
 
