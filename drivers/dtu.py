@@ -164,7 +164,7 @@ class _DtuConnection(asyncio.Protocol):
         if sock is not None and self.listener.keepalive:
             set_keepalive(sock, self.listener.keepalive_idle)
         loop = asyncio.get_running_loop()
-        self.deadline = loop.call_later(self.listener.registration_timeout, self._registration_expired)
+        self.deadline = loop.call_later(self.listener.registration_deadline, self._registration_expired)
         self.listener._connections.add(self)
 
     def data_received(self, data: bytes) -> None:
@@ -278,6 +278,17 @@ class DtuListener:
         link = Link(spec.id, strip=spec.strip)
         self.links[spec.id] = link
         return link
+
+    @property
+    def registration_deadline(self) -> float:
+        """How long a new connection may take to say who it is.
+
+        A DTU that sends its id only in front of packets (mode "every") says nothing until it
+        has something to send: its first heartbeat.  Such gateways get until 1.5 heartbeat
+        intervals; everyone else `registration_timeout`.
+        """
+        silent = [s.heartbeat_interval * 1.5 for s in self.specs.values() if s.mode is RegistrationMode.EVERY]
+        return max([self.registration_timeout, *silent])
 
     def link(self, gateway_id: str) -> Link:
         """The Link of a configured gateway (KeyError names the id)."""
@@ -428,7 +439,7 @@ class DtuListener:
             self._adopt_unknown(conn)
             return
         reason = (
-            f"no registration packet within {self.registration_timeout:g} s"
+            f"no registration packet within {self.registration_deadline:g} s"
             if not conn.buf
             else "incomplete registration id"
         )

@@ -98,6 +98,7 @@ async def site():
             registration_bytes("89860412345678901234", "iccid"),
             mode=RegistrationMode.EVERY,
             heartbeat=b"\xfe\xfe",
+            heartbeat_interval=0.2,
         ),
         GatewaySpec("DTU-3", registration_bytes("A1 B2 C3 D4", "hex"), heartbeat=HEARTBEAT, idle_timeout=0.4),
     ]
@@ -156,6 +157,28 @@ async def test_registration_prefixed_to_every_packet(site):
         await dtu.send(payload)
         assert await task == REPLY
     dtu.close()
+
+
+async def test_every_mode_dtu_registers_with_its_first_heartbeat():
+    listener = DtuListener(
+        [GatewaySpec("NB", b"89860412345678901234", RegistrationMode.EVERY, b"NB:HB", heartbeat_interval=2.0)],
+        registration_timeout=0.2,
+    )
+    assert listener.registration_deadline == 3.0  # 1.5 heartbeat intervals, not 0.2 s
+    _, port = await listener.start("127.0.0.1", 0)
+    try:
+        dtu = await FakeDtu.dial(port, None)
+        await asyncio.sleep(0.5)  # silent for longer than registration_timeout: still welcome
+        await dtu.send(b"89860412345678901234NB:HB")
+        link = await listener.wait_online("NB", 5)
+        task = asyncio.create_task(link.exchange(REQUEST, fixed(7), 2))
+        await dtu.request()
+        await dtu.send(b"89860412345678901234" + REPLY)
+        assert await task == REPLY
+        assert link.stats.stripped >= 2
+    finally:
+        await FakeDtu.close_all()
+        await listener.stop()
 
 
 async def test_merged_segments_and_late_reply_is_not_taken_for_the_next(site):
