@@ -62,7 +62,8 @@ class DtuClient:
         self.host = host
         self.port = port
         self.rng = rng
-        self.connects = 0
+        self.connects = 0  # connections made
+        self.attempts = 0  # connections tried
         self.frozen = False
         self._proto: _Protocol | None = None
         self._port: Port | None = None
@@ -152,6 +153,7 @@ class DtuClient:
     async def _serve_once(self) -> None:
         loop = asyncio.get_running_loop()
         proto = _Protocol(self)
+        self.attempts += 1
         await loop.create_connection(lambda: proto, self.host, self.port)
         self.connects += 1
         self._proto = proto
