@@ -141,9 +141,7 @@ def _devices(site: schema.SiteFile) -> Iterator[Issue]:
         if len(members) > MAX_BUS_DEVICES and isinstance(gateways[gid], schema.DtuGateway):
             yield (
                 ("devices", members[MAX_BUS_DEVICES][0], "gateway"),
-                (
-                    f"gateway {gid} has {len(members)} devices; one RS-485 bus carries at most {MAX_BUS_DEVICES}"
-                ),
+                (f"gateway {gid} has {len(members)} devices; one RS-485 bus carries at most {MAX_BUS_DEVICES}"),
             )
 
 

@@ -282,9 +282,7 @@ class HistorianSettings(Strict):
                                  "Hz": 0.005, "°C": 0.1, "%RH": 0.5, "": 0.002},
         description="absolute deadband per unit; a change smaller than this is not stored",
     )  # fmt: skip
-    max_interval: float = Field(
-        300.0, gt=0, description="store at least this often (s), so trends stay continuous"
-    )
+    max_interval: float = Field(300.0, gt=0, description="store at least this often (s), so trends stay continuous")
     retention: Retention = Retention()
 
 

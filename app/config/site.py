@@ -39,12 +39,17 @@ class Site:
             room = d.room or gateways[d.gateway].room
             for q in template.quantities:
                 pid = f"{d.id}.{q.id}"
-                span = None
-                if q.range is not None:
-                    low, high = q.physical(q.range[0], d.pt, d.ct), q.physical(q.range[1], d.pt, d.ct)
-                    span = (min(low, high), max(low, high))
                 self.points[pid] = Point(
-                    pid, q.name_zh, q.name_en, q.unit, PointKind(q.kind), d.id, q.id, d.gateway, room, span
+                    pid,
+                    q.name_zh,
+                    q.name_en,
+                    q.unit,
+                    PointKind(q.kind),
+                    d.id,
+                    q.id,
+                    d.gateway,
+                    room,
+                    q.range_at(d.pt, d.ct),
                 )
         for x in self.file.derived:
             self.points[x.id] = Point(
