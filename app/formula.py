@@ -44,9 +44,7 @@ class Formula:
         try:
             tree = ast.parse(source.strip(), mode="eval")
         except SyntaxError:
-            raise FormulaError(
-                f"{text!r} is not a formula (write point ids in braces: {{T1.P}} * 2)"
-            ) from None
+            raise FormulaError(f"{text!r} is not a formula (write point ids in braces: {{T1.P}} * 2)") from None
         for node in ast.walk(tree):
             if not isinstance(node, _ALLOWED):
                 raise FormulaError(f"{text!r} uses {type(node).__name__}, which formulas do not allow")
@@ -54,9 +52,7 @@ class Formula:
                 raise FormulaError(f"{text!r} has a constant that is not a number: {node.value!r}")
             if isinstance(node, ast.Name) and node.id not in FUNCTIONS and node.id not in names.values():
                 raise FormulaError(f"{text!r}: unknown name {node.id!r} (point ids go in braces)")
-            if isinstance(node, ast.Call) and (
-                not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS
-            ):
+            if isinstance(node, ast.Call) and (not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS):
                 raise FormulaError(f"{text!r} calls something other than {', '.join(FUNCTIONS)}")
         args = ", ".join(names.values())
         body = ast.unparse(tree)
