@@ -9,7 +9,6 @@ the same gateway ids and registration bytes, the same devices, addresses, ratios
 from __future__ import annotations
 
 from app.config import Site, schema
-from drivers.dtu import GatewaySpec, RegistrationMode
 from drivers.simulator import SimDevice, SimGateway, SimPlant
 
 
@@ -52,20 +51,3 @@ def plant_from_site(site: Site, seed: int = 0) -> SimPlant:
     plant = SimPlant(gateways, seed=seed, tz=site.file.site.timezone)
     plant.validate()
     return plant
-
-
-def gateway_specs(site: Site) -> list[GatewaySpec]:
-    """What the DTU listener must know of the site's DTU gateways."""
-    specs = []
-    for g in site.file.gateways:
-        if isinstance(g, schema.DtuGateway):
-            specs.append(
-                GatewaySpec(
-                    g.id,
-                    g.registration.raw,
-                    RegistrationMode(g.registration.mode),
-                    heartbeat=g.heartbeat.raw if g.heartbeat else b"",
-                    heartbeat_interval=g.heartbeat.interval if g.heartbeat else 30.0,
-                )
-            )
-    return specs

@@ -17,9 +17,10 @@ import time
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from app.acquisition.site_scan import gateway_specs
 from app.commands.probe import format_value
 from app.config import Site, SiteError, load_site
-from app.simulation import gateway_specs, plant_from_site
+from app.simulation import plant_from_site
 from drivers.dtu import DtuListener
 from drivers.link import Link, LinkDown, LinkEvent
 from drivers.reading import read_device

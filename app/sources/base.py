@@ -1,0 +1,165 @@
+"""DataSource: the one interface through which the console, reports and server see a plant.
+
+Two implementations satisfy it: `DirectSource` (drivers, acquisition and historian in this
+process) and `CloudSource` (a client of our own server's API).  Everything above — the
+console's views, the reports, the server itself — is written against this class only, and
+the same contract tests run against both, so anything the console does in direct mode it
+does in cloud mode.
+
+Shapes follow the cloud API (shared/API.md): times are integers in ms UTC, qualities are
+`Quality`, history is either raw samples or buckets ``(ts, min, max, avg, last)``.
+Callbacks registered with `subscribe` run on the source's event loop; the GUI's bridge
+coalesces them before they reach the GUI thread.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from app.model import Quality, Sample
+from drivers.link import LinkEvent
+
+SamplesCallback = Callable[[list[Sample]], None]
+LinkCallback = Callable[[LinkEvent], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RoomInfo:
+    """A room as the API lists it."""
+
+    id: str
+    name: str
+    name_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayInfo:
+    """A gateway and its state right now."""
+
+    id: str
+    name: str
+    kind: str  # "dtu" | "modbus_tcp"
+    state: str  # "online" | "offline"
+    last_seen: int | None  # ms UTC
+    room: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceInfo:
+    """A device and whether it answers."""
+
+    id: str
+    name: str
+    type: str  # the template's category
+    gateway: str
+    room: str | None
+    state: str  # "ok" | "comm_fail" | "unknown"
+    template: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PointInfo:
+    """A point as the API lists it."""
+
+    id: str
+    device: str | None
+    name: str
+    name_en: str
+    unit: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class SiteModel:
+    """What `GET /site` returns: the plant's structure and the state of its parts."""
+
+    name: str
+    name_en: str
+    timezone: str
+    rooms: list[RoomInfo]
+    gateways: list[GatewayInfo]
+    devices: list[DeviceInfo]
+    points: list[PointInfo]
+
+    def to_json(self) -> dict[str, Any]:
+        """The API's JSON object."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """A point's history over a range: raw samples when few enough, else buckets."""
+
+    id: str
+    unit: str
+    raw: bool
+    samples: list[tuple[int, float, Quality]] = field(default_factory=list)
+    buckets: list[tuple[int, float, float, float, float]] = field(default_factory=list)  # ts, min, max, avg, last
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStatus:
+    """What `GET /health` reports and the console's status bar shows."""
+
+    kind: str  # "direct" | "cloud"
+    connected: bool  # cloud: the server answers; direct: the core is running
+    gateways_online: int
+    gateways_total: int
+    points: int
+    samples_written: int
+    db: str  # "ok" or what is wrong, in words
+    uptime_s: float
+
+
+class Subscription:
+    """Handle of a subscription; `close()` stops the callbacks."""
+
+    def __init__(self, close: Callable[[], None]) -> None:
+        self._close: Callable[[], None] | None = close
+
+    def close(self) -> None:
+        """Stop receiving callbacks (idempotent)."""
+        if self._close is not None:
+            self._close()
+            self._close = None
+
+
+class DataSource(abc.ABC):
+    """The plant as the console sees it; coroutines run on the source's own event loop."""
+
+    kind: str = ""
+
+    @abc.abstractmethod
+    async def start(self) -> None:
+        """Start acquiring (direct) or connect (cloud)."""
+
+    @abc.abstractmethod
+    async def stop(self) -> None:
+        """Stop; whatever was received is recorded before this returns."""
+
+    @abc.abstractmethod
+    def site(self) -> SiteModel:
+        """The site's structure with the current state of gateways and devices."""
+
+    @abc.abstractmethod
+    def subscribe(self, on_samples: SamplesCallback, on_link: LinkCallback | None = None) -> Subscription:
+        """Receive every sample batch (and link events) from now on."""
+
+    @abc.abstractmethod
+    async def latest(self, ids: Iterable[str] | None = None) -> list[Sample]:
+        """The newest sample of each point (all points when ``ids`` is None)."""
+
+    @abc.abstractmethod
+    async def history(self, point: str, start: int, end: int, max_points: int = 2000) -> History:
+        """A point's history in ``[start, end]``: raw when it holds at most ``max_points`` samples."""
+
+    @abc.abstractmethod
+    async def as_of(self, ids: Iterable[str], ts: int) -> dict[str, Sample]:
+        """What each point's value was at ``ts`` (the last sample at or before it)."""
+
+    @abc.abstractmethod
+    def status(self) -> SourceStatus:
+        """Health figures for the status bar and /health."""
