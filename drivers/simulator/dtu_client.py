@@ -3,7 +3,9 @@
 It behaves like the transparent-mode 4G/NB-IoT gateways of the field, quirks included,
 because the listener has to survive them:
 
-* the registration packet goes out once on connect, in front of every packet, or both;
+* the registration packet goes out once on connect, in front of every packet (heartbeats
+  included), or both; a DTU that only prefixes its packets sends a heartbeat as soon as it
+  connects, so the listener learns who it is without waiting a heartbeat interval;
 * a heartbeat goes out only after ``heartbeat_interval`` seconds without traffic, and now and
   then (``p_heartbeat_merge``) one is glued in front of a reply in the same TCP segment;
 * now and then (``p_split``) a reply is cut in two segments ``split_delay`` seconds apart;
@@ -162,6 +164,9 @@ class DtuClient:
         g = self.gateway
         if g.register_mode in ("once", "both"):
             self._write(proto, g.registration)
+        elif g.heartbeat:
+            # with its id only in front of packets, the DTU announces itself with a heartbeat
+            self._write(proto, self._packet(g.heartbeat))
         heartbeat = loop.create_task(self._heartbeats(proto)) if g.heartbeat else None
         try:
             await proto.lost
@@ -195,11 +200,16 @@ class DtuClient:
         self._last_activity = asyncio.get_running_loop().time()
         self._port.feed(data)
 
+    def _packet(self, data: bytes) -> bytes:
+        """``data`` as one packet on the TCP link: behind the registration in modes every/both."""
+        g = self.gateway
+        return g.registration + data if g.register_mode in ("every", "both") else data
+
     async def _reply(self, proto: _Protocol, reply: bytes) -> None:
         g = self.gateway
-        packet = g.registration + reply if g.register_mode in ("every", "both") else reply
+        packet = self._packet(reply)
         if g.heartbeat and g.p_heartbeat_merge and self.rng.random() < g.p_heartbeat_merge:
-            packet = g.heartbeat + packet
+            packet = self._packet(g.heartbeat) + packet
         if g.p_split and len(packet) > 1 and self.rng.random() < g.p_split:
             cut = self.rng.randrange(1, len(packet))
             self._write(proto, packet[:cut])
@@ -216,5 +226,5 @@ class DtuClient:
                 await asyncio.sleep(interval - idle)
                 continue
             if not self.frozen:
-                self._write(proto, self.gateway.heartbeat)
+                self._write(proto, self._packet(self.gateway.heartbeat))
             self._last_activity = loop.time()

@@ -89,9 +89,7 @@ class RegisterImage:
                     for a in range(q.address, q.address + max(q.size, 1)):  # type: ignore[operator]
                         self._writable[block][a] = q
         self.load({})
-        self._held = {
-            q.id for qs in self._quantities.values() for q in qs if q.writable and q.id not in BREAKER_IDS
-        }
+        self._held = {q.id for qs in self._quantities.values() for q in qs if q.writable and q.id not in BREAKER_IDS}
         self.pymodbus_device = PymodbusDevice(
             id=self.unit,
             simdata=tuple(self._simdata(b) for b in ("c", "d", "h", "i")),  # type: ignore[arg-type]
@@ -117,12 +115,8 @@ class RegisterImage:
             end = a
         runs.append((start, end))
         if block in _BIT_BLOCKS:
-            return [
-                SimData(address=lo, values=[False] * (hi - lo + 1), datatype=DataType.BITS) for lo, hi in runs
-            ]
-        return [
-            SimData(address=lo, values=[0] * (hi - lo + 1), datatype=DataType.REGISTERS) for lo, hi in runs
-        ]
+            return [SimData(address=lo, values=[False] * (hi - lo + 1), datatype=DataType.BITS) for lo, hi in runs]
+        return [SimData(address=lo, values=[0] * (hi - lo + 1), datatype=DataType.REGISTERS) for lo, hi in runs]
 
     # -- values ------------------------------------------------------------------------------
 
@@ -222,10 +216,6 @@ class RegisterImage:
         else:
             n = registers.register_count(q.type or "u16")
             raw = registers.decode([words.get(a + i, 0) for i in range(n)], q.type or "u16", q.word_order)
-            value = (
-                (1.0 if raw else 0.0)
-                if q.kind == "digital"
-                else q.physical(raw, self.device.pt, self.device.ct)
-            )
+            value = (1.0 if raw else 0.0) if q.kind == "digital" else q.physical(raw, self.device.pt, self.device.ct)
         if self.on_write is not None:
             self.on_write(self.device.id, q, value)

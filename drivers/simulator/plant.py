@@ -112,9 +112,7 @@ class Plant:
             if d.role in METER_ROLES:
                 self._counters[d.id] = self._new_counter(d, start)
             elif d.role == "tcu":
-                self._windings[d.id] = Winding(
-                    start, lambda t, tcu=d: self._loss_ratio(tcu, t), self.room_temp, step
-                )
+                self._windings[d.id] = Winding(start, lambda t, tcu=d: self._loss_ratio(tcu, t), self.room_temp, step)
 
     # -- topology ----------------------------------------------------------------------------------
 
@@ -225,11 +223,7 @@ class Plant:
 
     def hv_volts(self, t: float) -> float:
         """HV line-to-line voltage in V while energised (the grid's own slow wander)."""
-        return (
-            HV_KV
-            * 1000.0
-            * (1.0 + 0.008 * drift(self.seed, 11, t, 1800.0) + 0.002 * drift(self.seed, 12, t, 45.0))
-        )
+        return HV_KV * 1000.0 * (1.0 + 0.008 * drift(self.seed, 11, t, 1800.0) + 0.002 * drift(self.seed, 12, t, 45.0))
 
     def frequency(self, t: float) -> float:
         """Grid frequency, Hz."""
@@ -477,9 +471,7 @@ class Plant:
         )
         for ph, i in zip("abc", range(3), strict=True):
             out["THD_U" + ph] = (1.8 + 0.4 * drift(self.seed, key + i, t, 600.0)) if live else 0.0
-            out["THD_I" + ph] = (
-                (7.0 + 2.0 * drift(self.seed, key + 3 + i, t, 300.0)) if out["I" + ph] > 0 else 0.0
-            )
+            out["THD_I" + ph] = (7.0 + 2.0 * drift(self.seed, key + 3 + i, t, 300.0)) if out["I" + ph] > 0 else 0.0
         n = self.circuits.get(d.id, 0)
         if n:
             pq = self.circuit_pq(d.id, t)
@@ -504,9 +496,7 @@ class Plant:
         w.settle(t)
         amb = self.room_temp(t)
         key = key_of(d.id, "t")
-        temps = [
-            amb + w.rise * k + 0.3 * drift(self.seed, key + i, t, 120.0) for i, k in enumerate(PHASE_FACTORS)
-        ]
+        temps = [amb + w.rise * k + 0.3 * drift(self.seed, key + i, t, 120.0) for i, k in enumerate(PHASE_FACTORS)]
         forced = self.overtemp.get(d.id)
         if forced is not None:
             temps = [max(x, forced + off) for x, off in zip(temps, (-2.0, 0.0, -1.0), strict=True)]

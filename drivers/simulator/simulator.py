@@ -22,6 +22,7 @@ import math
 import random
 import time
 from collections.abc import Callable, Mapping
+from datetime import datetime
 
 from drivers.simulator.bus import Bus, Device, Port
 from drivers.simulator.dtu_client import DtuClient
@@ -78,12 +79,8 @@ class Simulator:
         self.random_faults = random_faults
         self._clock0 = clock()
         self._t0 = self._clock0 if start is None else start
-        self.templates = {
-            d.id: self._template(library, d.template, d.id) for g in plant.gateways for d in g.devices
-        }
-        circuits = {
-            device_id: t.circuits for device_id, t in self.templates.items() if t.category == "rail_meter"
-        }
+        self.templates = {d.id: self._template(library, d.template, d.id) for g in plant.gateways for d in g.devices}
+        circuits = {device_id: t.circuits for device_id, t in self.templates.items() if t.category == "rail_meter"}
         self.physics = Plant(plant, start=self._t0, circuits=circuits)
         self.faults = FaultBook()
         self.epoch = 0  # bumped on every change of plant state: devices reload their values
@@ -141,7 +138,8 @@ class Simulator:
     def _instant(self) -> float:
         return math.floor(self.plant_time() / self.refresh) * self.refresh
 
-    def _local_now(self):  # noqa: ANN202 - a datetime, for the DL/T645 meter's clock
+    def _local_now(self) -> datetime:
+        """Local wall-clock time in the plant, for the DL/T645 meter's clock."""
         return self.physics.clock.datetime(self.plant_time())
 
     def _refresh(self, device: Device) -> None:
@@ -277,9 +275,7 @@ class Simulator:
     def _written(self, device_id: str, quantity: Quantity, value: float) -> None:
         """A master wrote to a device: a relay wired to the breaker operates it."""
         if quantity.id in BREAKER_IDS and device_id in self.physics.breakers:
-            log.info(
-                "%s: %s written %g: breaker %s", device_id, quantity.id, value, "closes" if value else "opens"
-            )
+            log.info("%s: %s written %g: breaker %s", device_id, quantity.id, value, "closes" if value else "opens")
             self.physics.set_breaker(device_id, value >= 0.5, self.plant_time())
             self._changed()
 
@@ -306,9 +302,7 @@ class Simulator:
             key = (fault.kind, fault.target)
             if key in self._timers:
                 self._timers.pop(key).cancel()
-            self._timers[key] = asyncio.get_running_loop().call_later(
-                fault.reconnect_after, lambda: self._expired(key)
-            )
+            self._timers[key] = asyncio.get_running_loop().call_later(fault.reconnect_after, lambda: self._expired(key))
         elif fault.kind is FaultKind.FREEZE:
             self.dtus[fault.target].freeze(True)
         self._changed()
@@ -359,17 +353,11 @@ class Simulator:
             Fault(FaultKind.DISCONNECT, rng.choice(list(self.dtus)), reconnect_after=rng.uniform(5, 20)),
         ]
         if by_role.get("feeder"):
-            choices.append(
-                Fault(FaultKind.OVERLOAD, rng.choice(by_role["feeder"]), factor=rng.uniform(1.3, 1.8))
-            )
+            choices.append(Fault(FaultKind.OVERLOAD, rng.choice(by_role["feeder"]), factor=rng.uniform(1.3, 1.8)))
         if by_role.get("tcu"):
-            choices.append(
-                Fault(FaultKind.OVERTEMP, rng.choice(by_role["tcu"]), temperature=rng.uniform(132, 145))
-            )
+            choices.append(Fault(FaultKind.OVERTEMP, rng.choice(by_role["tcu"]), temperature=rng.uniform(132, 145)))
         if by_role.get("environment"):
-            kind = rng.choice(
-                [FaultKind.DOOR, FaultKind.DOOR, FaultKind.INTRUSION, FaultKind.WATER, FaultKind.SMOKE]
-            )
+            kind = rng.choice([FaultKind.DOOR, FaultKind.DOOR, FaultKind.INTRUSION, FaultKind.WATER, FaultKind.SMOKE])
             choices.append(Fault(kind, rng.choice(by_role["environment"])))
         return rng.choice(choices)
 

@@ -234,7 +234,7 @@ async def test_registration_once_then_bare_replies():
 async def test_registration_in_front_of_every_packet():
     async with running(gateway("every", ICCID)) as (listener, _sim):
         conn = await listener.accept()
-        assert await conn.gather(0.3) == b""  # nothing on connect in this mode
+        assert await conn.read_until(ICCID + HB) == ICCID + HB  # it announces itself with a heartbeat
         conn.writer.write(CLIENT.buildFrame(ReadHoldingRegistersRequest(address=0, count=2, dev_id=1)))
         data = await conn.gather(0.5)
         assert data.startswith(ICCID)
@@ -298,8 +298,9 @@ async def test_demo_plant_dtus_register_with_every_format():
         for _ in range(4):
             conn = await listener.accept()
             first[await conn.gather(0.3)] = conn
-        assert set(first) == {IMEI, HEX_ID, b"SR-ENV-01", b""}  # the NB800 registers with its first packet
-        nb800 = first[b""]
+        nb800_hello = ICCID + b"NB800:HB"  # it registers with its first packet, a heartbeat
+        assert set(first) == {IMEI, HEX_ID, b"SR-ENV-01", nb800_hello}
+        nb800 = first[nb800_hello]
         pdu = await ask(nb800, ReadHoldingRegistersRequest(address=0x1A, count=2, dev_id=3), strip=(ICCID,))
         assert pdu is not None
         lv = sim.readings("T2-LV-IN")
