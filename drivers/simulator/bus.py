@@ -285,9 +285,12 @@ class Port:
     async def _work(self) -> None:
         while True:
             request = await self._queue.get()
-            reply = await self.bus.exchange(request)
-            if reply is not None:
-                await self.send(reply)
+            try:
+                reply = await self.bus.exchange(request)
+                if reply is not None:
+                    await self.send(reply)
+            except Exception:  # a simulated device must not take the bus down with it
+                log.exception("%s: request %s could not be answered", self.bus.name, request.frame.hex(" "))
 
     def discard(self) -> None:
         """Forget bytes and requests not yet on the wire (the master went away)."""

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 BACKOFF_FIRST = 0.5
 BACKOFF_MAX = 30.0
 STABLE_AFTER = 5.0  # a connection that lasted this long resets the backoff
+CONNECT_TIMEOUT = 10.0
 
 
 class _Protocol(asyncio.Protocol):
@@ -84,6 +85,7 @@ class DtuClient:
     def start(self) -> None:
         """Begin dialling (in the background)."""
         if self._task is None:
+            self._stopping = False
             self._kick = asyncio.Event()
             self._task = asyncio.get_running_loop().create_task(self.run(), name=f"dtu-{self.gateway.id}")
 
@@ -136,7 +138,7 @@ class DtuClient:
             started = loop.time()
             try:
                 await self._serve_once()
-            except OSError as exc:
+            except (OSError, TimeoutError) as exc:
                 log.debug("%s: cannot connect to %s:%d: %s", self.gateway.id, self.host, self.port, exc)
             if self._stopping:
                 break
@@ -156,7 +158,7 @@ class DtuClient:
         loop = asyncio.get_running_loop()
         proto = _Protocol(self)
         self.attempts += 1
-        await loop.create_connection(lambda: proto, self.host, self.port)
+        await asyncio.wait_for(loop.create_connection(lambda: proto, self.host, self.port), CONNECT_TIMEOUT)
         self.connects += 1
         self._proto = proto
         self._port = Port(self.bus, lambda reply: self._reply(proto, reply))

@@ -12,7 +12,9 @@ a template and keeps them filled with the plant's values:
 * values are written into pymodbus's register lists by the device's ``action`` hook, which
   pymodbus calls on every access: the image is copied in only when it has changed;
 * writes are accepted only on the template's writable quantities (else ILLEGAL ADDRESS) and
-  are reported to the plant (a relay coil operates the breaker it is wired to);
+  are reported to the plant; the breaker's position shows on the meter's first digital input
+  and first relay (`BREAKER_IDS`: DI1, DO1, ...), and writing that relay closes (1) or opens
+  (0) the breaker; other writable settings keep what was written;
 * quantities the physics does not model keep a plausible constant.
 
 A reply cache (`cache`, request bytes to reply bytes) lets a busy benchmark skip pymodbus for

@@ -366,6 +366,10 @@ async def test_registers_outside_the_map_are_an_illegal_address():
         assert pdu is not None and pdu.isError() and pdu.exception_code == 2
         pdu = await ask(conn, WriteSingleRegisterRequest(address=0, registers=[1], dev_id=1))  # read-only
         assert pdu is not None and pdu.isError() and pdu.exception_code == 2
+        too_many = bytes([1, 3, 0, 0, 0, 126])  # more than 125 registers: the request is malformed
+        conn.writer.write(too_many + FramerRTU.compute_CRC(too_many).to_bytes(2, "big"))
+        reply = await conn.gather(0.4)
+        assert reply[:3] == bytes([1, 0x83, 3])  # exception 03, illegal data value
 
 
 async def test_relay_coil_write_operates_the_breaker():
