@@ -16,8 +16,9 @@ import re
 import shutil
 import socket
 import struct
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -31,14 +32,12 @@ from pymodbus.pdu.register_message import (
 )
 
 from drivers.simulator import (
-    BusTiming,
     Fault,
     FaultKind,
     SimDevice,
     SimGateway,
     SimPlant,
     Simulator,
-    SimulatorError,
     demo_plant,
     scaled_plant,
 )
@@ -50,6 +49,7 @@ HEX_ID = bytes.fromhex("5352A0010003")
 HB = b"HB!!"
 METER_ADDRESS = "000000000161"
 CLIENT = FramerRTU(DecodePDU(is_server=False))
+T = TypeVar("T")
 
 
 # -- the test's own listener ---------------------------------------------------------------------
@@ -65,32 +65,35 @@ class Conn:
         """The next bytes to arrive (b"" at EOF); TimeoutError if none in time."""
         return await asyncio.wait_for(self.reader.read(4096), timeout)
 
-    async def gather(self, seconds: float) -> bytes:
-        """Everything that arrives within ``seconds`` (stops early at EOF)."""
+    async def _chunks(self, seconds: float) -> AsyncIterator[bytes]:
         loop = asyncio.get_running_loop()
         end = loop.time() + seconds
-        got = b""
         while (left := end - loop.time()) > 0:
             try:
                 chunk = await asyncio.wait_for(self.reader.read(4096), left)
             except TimeoutError:
-                break
+                return
             if not chunk:
-                break
-            got += chunk
-        return got
+                return
+            yield chunk
 
-    async def read_until(self, wanted: bytes, timeout: float = 3.0) -> bytes:
-        """Read until ``wanted`` has arrived; returns everything read."""
-        loop = asyncio.get_running_loop()
-        end = loop.time() + timeout
+    async def gather(self, seconds: float) -> bytes:
+        """Everything that arrives within ``seconds`` (stops early at EOF)."""
+        return b"".join([chunk async for chunk in self._chunks(seconds)])
+
+    async def until(self, done: Callable[[bytes], T | None], timeout: float = 3.0) -> T | None:
+        """Read until ``done(everything read)`` finds something; None at the deadline or EOF."""
         got = b""
-        while wanted not in got:
-            chunk = await asyncio.wait_for(self.reader.read(4096), max(end - loop.time(), 0.001))
-            if not chunk:
-                raise EOFError(f"connection closed before {wanted!r}; got {got!r}")
+        async for chunk in self._chunks(timeout):
             got += chunk
-        return got
+            found = done(got)
+            if found is not None:
+                return found
+        return None
+
+    async def read_until(self, wanted: bytes, timeout: float = 3.0) -> bytes | None:
+        """Everything read until ``wanted`` has arrived (None if it does not)."""
+        return await self.until(lambda got: got if wanted in got else None, timeout)
 
     async def close(self) -> None:
         self.writer.close()
@@ -118,6 +121,12 @@ class Listener:
 
     async def accept(self, timeout: float = 5.0) -> Conn:
         return await asyncio.wait_for(self.conns.get(), timeout)
+
+    async def registered(self, registration: bytes) -> Conn:
+        """The next connection, once it has sent ``registration``."""
+        conn = await self.accept()
+        assert await conn.read_until(registration) == registration
+        return conn
 
     async def close(self) -> None:
         if self.server is not None:
@@ -184,25 +193,13 @@ def _strip(buf: bytes, patterns: Sequence[bytes]) -> bytes | None:
 
 async def ask(conn: Conn, request: ModbusPDU, strip: Sequence[bytes] = (HB,), timeout: float = 3.0) -> ModbusPDU | None:
     """Send a Modbus request, return the decoded reply or None if nothing whole arrives in time."""
+
+    def decoded(got: bytes) -> ModbusPDU | None:
+        body = _strip(got, strip)
+        return None if body is None else CLIENT.handleFrame(body, request.dev_id, 0)[1]
+
     conn.writer.write(CLIENT.buildFrame(request))
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    buf = b""
-    while (left := end - loop.time()) > 0:
-        try:
-            chunk = await asyncio.wait_for(conn.reader.read(4096), left)
-        except TimeoutError:
-            return None
-        if not chunk:
-            return None
-        buf += chunk
-        body = _strip(buf, strip)
-        if body is None:
-            continue
-        _, pdu = CLIENT.handleFrame(body, request.dev_id, 0)
-        if pdu is not None:
-            return pdu
-    return None
+    return await conn.until(decoded, timeout)
 
 
 def f32(regs: Sequence[int], at: int) -> float:
@@ -220,42 +217,29 @@ def s16(word: int) -> int:
 # -- registration and heartbeats -----------------------------------------------------------------
 
 
-async def test_registration_once_then_bare_replies():
-    async with running(gateway("once")) as (listener, sim):
+@pytest.mark.parametrize(
+    ("mode", "registration", "on_connect", "prefix"),
+    [
+        ("once", IMEI, IMEI, b""),
+        ("every", ICCID, ICCID + HB, ICCID),  # announces itself with a heartbeat
+        ("both", HEX_ID, HEX_ID, HEX_ID),
+    ],
+)
+async def test_registration_modes(mode, registration, on_connect, prefix):
+    async with running(gateway(mode, registration)) as (listener, sim):
         conn = await listener.accept()
-        assert await conn.read_until(IMEI) == IMEI
+        assert await conn.read_until(on_connect) == on_connect
         conn.writer.write(CLIENT.buildFrame(ReadHoldingRegistersRequest(address=0, count=2, dev_id=1)))
         reply = await conn.gather(0.5)
-        _, pdu = CLIENT.handleFrame(reply, 1, 0)
-        assert pdu is not None and not reply.startswith(IMEI)
-        assert sim.connected("G1")
-
-
-async def test_registration_in_front_of_every_packet():
-    async with running(gateway("every", ICCID)) as (listener, _sim):
-        conn = await listener.accept()
-        assert await conn.read_until(ICCID + HB) == ICCID + HB  # it announces itself with a heartbeat
-        conn.writer.write(CLIENT.buildFrame(ReadHoldingRegistersRequest(address=0, count=2, dev_id=1)))
-        data = await conn.gather(0.5)
-        assert data.startswith(ICCID)
-        _, pdu = CLIENT.handleFrame(data[len(ICCID) :], 1, 0)
+        assert reply.startswith(prefix)
+        _, pdu = CLIENT.handleFrame(reply[len(prefix) :], 1, 0)
         assert pdu is not None and len(pdu.registers) == 2
-
-
-async def test_registration_both_on_connect_and_on_every_packet():
-    async with running(gateway("both", HEX_ID)) as (listener, _sim):
-        conn = await listener.accept()
-        assert await conn.read_until(HEX_ID) == HEX_ID
-        pdu = await ask(conn, ReadHoldingRegistersRequest(address=0, count=2, dev_id=1), strip=(HEX_ID,))
-        assert pdu is not None
-        conn.writer.write(CLIENT.buildFrame(ReadHoldingRegistersRequest(address=0, count=2, dev_id=1)))
-        assert (await conn.gather(0.5)).startswith(HEX_ID)
+        assert sim.connected("G1")
 
 
 async def test_heartbeat_only_when_idle():
     async with running(gateway("once", interval=0.5)) as (listener, _sim):
-        conn = await listener.accept()
-        await conn.read_until(IMEI)
+        conn = await listener.registered(IMEI)
         for _ in range(15):  # busy: back-to-back polls leave no idle interval
             conn.writer.write(CLIENT.buildFrame(ReadHoldingRegistersRequest(address=0, count=4, dev_id=1)))
             data = await conn.read(3.0)
@@ -269,8 +253,7 @@ async def test_heartbeat_only_when_idle():
 
 async def test_heartbeat_glued_in_front_of_a_reply():
     async with running(gateway("once", merge=1.0, interval=30.0)) as (listener, _sim):
-        conn = await listener.accept()
-        await conn.read_until(IMEI)
+        conn = await listener.registered(IMEI)
         conn.writer.write(CLIENT.buildFrame(ReadHoldingRegistersRequest(address=0, count=2, dev_id=1)))
         data = await conn.gather(0.5)
         assert data.startswith(HB)
@@ -279,8 +262,7 @@ async def test_heartbeat_glued_in_front_of_a_reply():
 
 async def test_reply_split_across_two_segments():
     async with running(gateway("once", split=1.0, split_delay=0.2)) as (listener, _sim):
-        conn = await listener.accept()
-        await conn.read_until(IMEI)
+        conn = await listener.registered(IMEI)
         conn.writer.write(CLIENT.buildFrame(ReadHoldingRegistersRequest(address=0, count=10, dev_id=1)))
         first = await conn.read()
         assert 0 < len(first) < 25  # 1 + 1 + 1 + 20 + 2 bytes in all
@@ -318,8 +300,7 @@ async def test_demo_plant_dtus_register_with_every_format():
 
 async def test_modbus_reads_return_what_the_physics_says():
     async with running(gateway()) as (listener, sim):
-        conn = await listener.accept()
-        await conn.read_until(IMEI)
+        conn = await listener.registered(IMEI)
         r = sim.readings("M1")
         ct = 80.0
         pdu = await ask(conn, ReadHoldingRegistersRequest(address=0, count=0x36, dev_id=1))
@@ -358,8 +339,7 @@ async def test_modbus_reads_return_what_the_physics_says():
 
 async def test_registers_outside_the_map_are_an_illegal_address():
     async with running(gateway()) as (listener, _sim):
-        conn = await listener.accept()
-        await conn.read_until(IMEI)
+        conn = await listener.registered(IMEI)
         pdu = await ask(conn, ReadInputRegistersRequest(address=0, count=2, dev_id=1))  # the map is FC03
         assert pdu is not None and pdu.isError() and pdu.exception_code == 2
         pdu = await ask(conn, ReadHoldingRegistersRequest(address=0x2000, count=2, dev_id=1))
@@ -374,8 +354,7 @@ async def test_registers_outside_the_map_are_an_illegal_address():
 
 async def test_relay_coil_write_operates_the_breaker():
     async with running(gateway()) as (listener, sim):
-        conn = await listener.accept()
-        await conn.read_until(IMEI)
+        conn = await listener.registered(IMEI)
         di = await ask(conn, ReadDiscreteInputsRequest(address=0, count=4, dev_id=1))
         assert di is not None and di.bits[:4] == [True, False, False, False]
         echo = await ask(conn, WriteSingleCoilRequest(address=0, bits=[False], dev_id=1))
@@ -399,8 +378,7 @@ async def test_relay_coil_write_operates_the_breaker():
 
 async def test_unknown_unit_and_dead_meter_are_silent_while_others_answer():
     async with running(gateway()) as (listener, sim):
-        conn = await listener.accept()
-        await conn.read_until(IMEI)
+        conn = await listener.registered(IMEI)
         assert await ask(conn, ReadHoldingRegistersRequest(address=0, count=2, dev_id=99), timeout=0.4) is None
         sim.inject(Fault(FaultKind.DEAD, "M1"))
         assert await ask(conn, ReadHoldingRegistersRequest(address=0, count=2, dev_id=1), timeout=0.4) is None
@@ -412,8 +390,7 @@ async def test_unknown_unit_and_dead_meter_are_silent_while_others_answer():
 
 async def test_corrupt_checksums_garbage_and_slow_replies():
     async with running(gateway()) as (listener, sim):
-        conn = await listener.accept()
-        await conn.read_until(IMEI)
+        conn = await listener.registered(IMEI)
         request = CLIENT.buildFrame(ReadHoldingRegistersRequest(address=0, count=2, dev_id=1))
         sim.inject(Fault(FaultKind.CRC, "M1", rate=1.0))
         conn.writer.write(request)
@@ -433,8 +410,7 @@ async def test_corrupt_checksums_garbage_and_slow_replies():
 
 async def test_plant_faults_show_on_the_wire():
     async with running(gateway()) as (listener, sim):
-        conn = await listener.accept()
-        await conn.read_until(IMEI)
+        conn = await listener.registered(IMEI)
         normal = sim.readings("M1")["P"]
         sim.inject(Fault(FaultKind.OVERLOAD, "M1", factor=2.0))
         pdu = await ask(conn, ReadHoldingRegistersRequest(address=0x1A, count=2, dev_id=1))
@@ -456,31 +432,26 @@ async def test_plant_faults_show_on_the_wire():
 
 async def test_dtu_disconnect_and_reconnect():
     async with running(gateway()) as (listener, sim):
-        conn = await listener.accept()
-        await conn.read_until(IMEI)
+        conn = await listener.registered(IMEI)
         sim.inject(Fault(FaultKind.DISCONNECT, "G1", reconnect_after=0.3))
         assert await conn.read() == b""  # EOF: the DTU hung up
-        again = await listener.accept()
-        assert await again.read_until(IMEI) == IMEI
+        again = await listener.registered(IMEI)
         assert await ask(again, ReadHoldingRegistersRequest(address=0, count=2, dev_id=1)) is not None
         assert sim.dtus["G1"].connects == 2
 
 
 async def test_dtu_dials_again_when_the_listener_drops_it():
     async with running(gateway()) as (listener, sim):
-        conn = await listener.accept()
-        await conn.read_until(IMEI)
+        conn = await listener.registered(IMEI)
         await conn.close()
-        again = await listener.accept(timeout=5.0)
-        assert await again.read_until(IMEI) == IMEI
+        await listener.registered(IMEI)  # after a backoff of about 0.5 s
         assert sim.dtus["G1"].connects == 2
 
 
 async def test_frozen_dtu_is_a_half_open_link():
     async with running(gateway(interval=0.2)) as (listener, sim):
-        conn = await listener.accept()
-        await conn.read_until(IMEI)
-        await conn.read_until(HB)  # heartbeats flow while idle
+        conn = await listener.registered(IMEI)
+        assert await conn.read_until(HB)  # heartbeats flow while idle
         sim.inject(Fault(FaultKind.FREEZE, "G1"))
         await conn.gather(0.05)  # a heartbeat already on its way
         conn.writer.write(CLIENT.buildFrame(ReadHoldingRegistersRequest(address=0, count=2, dev_id=1)))
@@ -519,26 +490,21 @@ async def dlt645_exchange(
     conn: Conn, frame: bytes, strip: Sequence[bytes] = (), timeout: float = 3.0
 ) -> tuple[int, bytes] | None:
     """Send a frame; (control, DATA - 0x33) of the reply, or None if nothing comes."""
-    conn.writer.write(frame)
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    buf = b""
-    while (left := end - loop.time()) > 0:
-        try:
-            chunk = await asyncio.wait_for(conn.reader.read(4096), left)
-        except TimeoutError:
-            return None
-        buf += chunk
-        body = _strip(buf, strip)
+
+    def parsed(got: bytes) -> tuple[int, bytes] | None:
+        body = _strip(got, strip)
         if body is None:
-            continue
+            return None
         body = body.lstrip(b"\xfe")
-        if len(body) >= 12 and len(body) >= 12 + body[9]:
-            n = body[9]
-            assert body[0] == body[7] == 0x68 and body[11 + n] == 0x16
-            assert sum(body[: 10 + n]) & 0xFF == body[10 + n]
-            return body[8], bytes((b - 0x33) & 0xFF for b in body[10 : 10 + n])
-    return None
+        if len(body) < 12 or len(body) < 12 + body[9]:
+            return None
+        n = body[9]
+        assert body[0] == body[7] == 0x68 and body[11 + n] == 0x16
+        assert sum(body[: 10 + n]) & 0xFF == body[10 + n]
+        return body[8], bytes((b - 0x33) & 0xFF for b in body[10 : 10 + n])
+
+    conn.writer.write(frame)
+    return await conn.until(parsed, timeout)
 
 
 async def dlt645_read(conn: Conn, address: str, di: int, strip: Sequence[bytes] = ()) -> bytes | None:
@@ -570,8 +536,7 @@ def revenue_plant() -> SimPlant:
 
 async def test_dlt645_reads_are_answered():
     async with running(revenue_plant()) as (listener, sim):
-        conn = await listener.accept()
-        await conn.read_until(HEX_ID)
+        conn = await listener.registered(HEX_ID)
         r = sim.readings("REV")
         energy = await dlt645_read(conn, METER_ADDRESS, 0x00010000)
         assert energy is not None and len(energy) == 8
@@ -589,8 +554,7 @@ async def test_dlt645_reads_are_answered():
 
 async def test_dlt645_errors_addresses_and_broadcasts():
     async with running(revenue_plant()) as (listener, _sim):
-        conn = await listener.accept()
-        await conn.read_until(HEX_ID)
+        conn = await listener.registered(HEX_ID)
         got = await dlt645_exchange(conn, dlt645_frame(METER_ADDRESS, 0x11, (0x12345678).to_bytes(4, "little")))
         assert got == (0xD1, b"\x02")  # abnormal reply: no such data
         got = await dlt645_exchange(conn, dlt645_frame("AAAAAAAAAAAA", 0x13, b""))
@@ -641,33 +605,12 @@ async def test_mbpoll_reads_a_bus_through_socat(tmp_path):
         assert [values[k] for k in (1, 3, 5, 7)] == pytest.approx(expected, rel=1e-5)
 
 
-async def test_serve_bus_refuses_an_unknown_gateway():
-    sim = Simulator(gateway(), "127.0.0.1", 9, clock=lambda: NOW)
-    with pytest.raises(SimulatorError, match="no gateway 'G9'"):
-        await sim.serve_bus("G9")
-    await sim.stop()
-
-
 # -- timing, scale, random faults ----------------------------------------------------------------
-
-
-def test_bus_timing_model():
-    t = BusTiming(9600, 0.010)
-    char = 11 / 9600
-    assert t.char_s == pytest.approx(char)
-    assert t.gap_s == pytest.approx(3.5 * char)
-    # read 40 registers: 8-byte request, 85-byte reply
-    assert t.exchange(8, 85) == pytest.approx(93 * char + 7 * char + 0.010)
-    assert t.unanswered(8) == pytest.approx(11.5 * char)
-    assert BusTiming(115200).gap_s == pytest.approx(0.00175)
-    with pytest.raises(ValueError, match="baud"):
-        BusTiming(50)
 
 
 async def test_requests_with_bus_timing_on():
     async with running(gateway(), bus_timing=True) as (listener, sim):
-        conn = await listener.accept()
-        await conn.read_until(IMEI)
+        conn = await listener.registered(IMEI)
         for unit in (1, 2, 3, 4):
             assert await ask(conn, ReadHoldingRegistersRequest(address=0, count=2, dev_id=unit)) is not None
         assert sim.bus("G1").stats.replies == 4
@@ -677,8 +620,8 @@ async def test_scaled_plant_serves_every_gateway():
     async with running(scaled_plant(5, 4, "sdm630")) as (listener, sim):
         conns = [await listener.accept() for _ in range(5)]
         for conn in conns:
-            name = await conn.read_until(b"SIM-")
-            name += await conn.gather(0.05)
+            name = await conn.gather(0.3)
+            assert name.startswith(b"SIM-")
             for unit in (1, 4):
                 pdu = await ask(conn, ReadInputRegistersRequest(address=0x34, count=2, dev_id=unit), strip=(b"hb",))
                 assert pdu is not None
@@ -689,26 +632,12 @@ async def test_scaled_plant_serves_every_gateway():
         assert sum(b.stats.cache_hits for b in sim.buses.values()) >= 1
 
 
-async def test_random_faults_are_valid_and_recoverable():
-    sim = Simulator(demo_plant(), "127.0.0.1", 9, clock=lambda: NOW)
-    kinds = set()
-    for _ in range(60):
-        fault = sim._random_fault()
-        kinds.add(fault.kind)
-        sim.inject(fault)
-        assert sim.clear(fault) == [fault]
-    assert len(kinds) >= 6
-    assert sim.faults.active() == []
-    await sim.stop()
-
-
 async def test_stop_closes_every_connection():
     listener = Listener()
     await listener.start()
     sim = Simulator(gateway(), "127.0.0.1", listener.port, clock=lambda: NOW, random_faults=True)
     await sim.start()
-    conn = await listener.accept()
-    await conn.read_until(IMEI)
+    conn = await listener.registered(IMEI)
     await sim.stop()
     assert await conn.read() == b""
     assert not sim.connected("G1")

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from drivers.simulator import (
+    BusTiming,
     Fault,
     FaultError,
     Plant,
@@ -378,3 +379,36 @@ def test_simulator_refuses_bad_requests():
         Fault("crc", "F1-01", rate=2)
     with pytest.raises(PlantError, match="no breaker"):
         sim.open_breaker("ENV-1")
+
+
+async def test_serve_bus_refuses_an_unknown_gateway():
+    sim = Simulator(demo_plant(), "127.0.0.1", 9, clock=lambda: T0)
+    with pytest.raises(SimulatorError, match="no gateway 'G9'"):
+        await sim.serve_bus("G9")
+    await sim.stop()
+
+
+async def test_random_faults_are_valid_and_recoverable():
+    sim = Simulator(demo_plant(), "127.0.0.1", 9, clock=lambda: T0)
+    kinds = set()
+    for _ in range(60):
+        fault = sim._random_fault()
+        kinds.add(fault.kind)
+        sim.inject(fault)
+        assert sim.clear(fault) == [fault]
+    assert len(kinds) >= 6
+    assert sim.faults.active() == []
+    await sim.stop()
+
+
+def test_bus_timing_model():
+    t = BusTiming(9600, 0.010)
+    char = 11 / 9600  # 11 bits a character
+    assert t.char_s == pytest.approx(char)
+    assert t.gap_s == pytest.approx(3.5 * char)
+    # read 40 registers: 8-byte request, 85-byte reply, two 3.5-character gaps, the turnaround
+    assert t.exchange(8, 85) == pytest.approx(93 * char + 7 * char + 0.010)
+    assert t.unanswered(8) == pytest.approx(11.5 * char)
+    assert BusTiming(115200).gap_s == pytest.approx(0.00175)
+    with pytest.raises(ValueError, match="baud"):
+        BusTiming(50)
