@@ -1,0 +1,1 @@
+"""Alembic migrations of the historian database, applied by `app.historian.migrate` on open."""

@@ -1,0 +1,243 @@
+"""Reading the history: raw ranges, trends of at most N buckets, latest values, values as of T.
+
+Every query combines the database (chunks and rollups) with the writer's committed but not yet
+compacted samples (`Recent`), on one consistent view, so what was written a second ago is in
+every answer.  Queries are synchronous and thread-safe: call them from worker threads (the
+DataSource uses ``run_in_executor``; see `app.historian.aio`), never on the event loop.
+
+A trend (`history`) is raw samples when the range holds at most ``max_points`` of them, else at
+most ``max_points`` buckets read from the best rollup: the coarsest resolution not wider than
+the bucket the range needs, whole rollup buckets merged into each output bucket — a year of one
+point to 2 000 buckets reads 8 760 hourly rows instead of 31 million samples.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import Connection, Engine
+
+from app.model import Quality, Sample
+
+from .block import QUALITIES, Block, Series
+from .codec import CorruptData, decode_chunk
+from .compactor import CHUNK_SPAN
+from .errors import BadQuery, UnknownPoint
+from .points import PointRegistry
+from .policy import RESOLUTIONS, StoragePolicy
+from .recent import LatestValues, Recent
+from .rollup import Rollup, bucket_start
+from .store import Sql
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LOOKBACK_MS = 86_400_000
+EXACT_COUNT_LIMIT = 200_000  # up to this many candidate samples, count exactly before choosing buckets
+
+Bucket = tuple[int, float, float, float, float]
+
+
+@dataclass(frozen=True)
+class History:
+    """A trend, as the API's ``/history`` returns it: raw samples, or buckets."""
+
+    point: str
+    unit: str
+    raw: bool
+    samples: list[tuple[int, float, Quality]] = field(default_factory=list)  # (ts, value, quality)
+    buckets: list[Bucket] = field(default_factory=list)  # (ts, min, max, avg, last)
+    bucket_ms: int = 0  # width of the buckets (0 for raw samples)
+
+    def as_dict(self) -> dict[str, object]:
+        """The API's JSON shape (qualities as words)."""
+        if self.raw:
+            samples = [[ts, _json_number(v), q.word] for ts, v, q in self.samples]
+            return {"id": self.point, "unit": self.unit, "raw": True, "samples": samples}
+        return {"id": self.point, "unit": self.unit, "raw": False, "buckets": [list(b) for b in self.buckets]}
+
+
+def _json_number(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _check_range(start: int, end: int) -> None:
+    for name, value in (("start", start), ("end", end)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise BadQuery(f"{name} must be whole milliseconds since the epoch, not {value!r}")
+    if end <= start:
+        raise BadQuery(f"the time range is empty: end ({end}) is not after start ({start})")
+
+
+class Queries:
+    """The read side of the historian."""
+
+    def __init__(self, engine: Engine, sql: Sql, points: PointRegistry, recent: Recent,
+                 latest: LatestValues, policy: StoragePolicy) -> None:
+        self.engine = engine
+        self.sql = sql
+        self.points = points
+        self.recent = recent
+        self.latest_values = latest
+        self.policy = policy
+
+    def _pid(self, point: str) -> int:
+        pid = self.points.id(point)
+        if pid is None:
+            raise UnknownPoint(point)
+        return pid
+
+    def _read(self, work: object) -> object:
+        def reader(blocks: tuple[Block, ...]) -> object:
+            with self.engine.connect() as conn, conn.begin():
+                return work(conn, blocks)  # type: ignore[operator]
+
+        return self.recent.read(reader)
+
+    # -- raw ------------------------------------------------------------------------------------
+
+    def series(self, point: str, start: int, end: int) -> Series:
+        """The stored samples of a point with start <= ts < end, as arrays."""
+        _check_range(start, end)
+        pid = self._pid(point)
+
+        def work(conn: Connection, blocks: tuple[Block, ...]) -> Series:
+            rows = self.sql.chunks_between(conn, pid, start, end, CHUNK_SPAN)
+            return self._join(pid, rows, blocks, start, end)
+
+        return self._read(work)  # type: ignore[return-value]
+
+    def _join(self, pid: int, rows: Iterable, blocks: tuple[Block, ...], start: int, end: int) -> Series:
+        parts = []
+        for _t0, _t1, _n, data in rows:
+            series = self._decode(pid, data)
+            if series is not None:
+                parts.append(series.between(start, end))
+        parts.append(_recent_series(blocks, pid).between(start, end))
+        return Series.join(parts)
+
+    def _decode(self, pid: int, data: bytes) -> Series | None:
+        try:
+            return decode_chunk(data)
+        except CorruptData as exc:
+            log.error("point %s: %s; its samples are left out", self.points.names().get(pid, pid), exc)
+            return None
+
+    # -- trends ---------------------------------------------------------------------------------
+
+    def history(self, point: str, start: int, end: int, max_points: int) -> History:
+        _check_range(start, end)
+        if isinstance(max_points, bool) or not isinstance(max_points, int) or max_points < 1:
+            raise BadQuery(f"max_points must be a whole number >= 1, not {max_points!r}")
+        pid = self._pid(point)
+        info = self.points.info(pid)
+        unit = info.unit if info else ""
+
+        def work(conn: Connection, blocks: tuple[Block, ...]) -> History:
+            counts = self.sql.chunk_counts(conn, pid, start, end, CHUNK_SPAN)
+            recent = _recent_series(blocks, pid).between(start, end)
+            estimate = sum(int(n) for _t0, _t1, n in counts) + len(recent)
+            if estimate <= EXACT_COUNT_LIMIT:
+                rows = self.sql.chunks_between(conn, pid, start, end, CHUNK_SPAN)
+                series = self._join(pid, rows, blocks, start, end)
+                if len(series) <= max_points:
+                    return History(point, unit, raw=True, samples=series.tuples())
+                if math.ceil((end - start) / max_points) < RESOLUTIONS[0][2]:
+                    return self._from_raw(point, unit, pid, series, start, end, max_points)
+            elif math.ceil((end - start) / max_points) < RESOLUTIONS[0][2]:
+                rows = self.sql.chunks_between(conn, pid, start, end, CHUNK_SPAN)
+                series = self._join(pid, rows, blocks, start, end)
+                return self._from_raw(point, unit, pid, series, start, end, max_points)
+            return self._from_rollups(conn, blocks, point, unit, pid, start, end, max_points)
+
+        return self._read(work)  # type: ignore[return-value]
+
+    def _from_raw(self, point: str, unit: str, pid: int, series: Series, start: int, end: int,
+                  max_points: int) -> History:
+        width = math.ceil((end - start) / max_points)
+        block = Block.of(pid, series.ts, series.value, series.quality)
+        roll = Rollup.of_block(block, width, (-start) % width)
+        return History(point, unit, raw=False, buckets=_buckets(roll), bucket_ms=width)
+
+    def _from_rollups(self, conn: Connection, blocks: tuple[Block, ...], point: str, unit: str, pid: int,
+                      start: int, end: int, max_points: int) -> History:
+        need = math.ceil((end - start) / max_points)
+        res, width = next((r, w) for r, _name, w in reversed(RESOLUTIONS) if w <= need)
+        offset = self.policy.offset_ms(width)
+        first = int(bucket_start(start, width, offset))
+        last = -int(bucket_start(-end, width, -offset))  # end rounded up to the grid
+        out_width = width * math.ceil((last - first) / (width * max_points))
+        stored = Rollup.from_rows(self.sql.rollups(conn, res, pid, first, end))
+        recent = _recent_series(blocks, pid).between(first, last)
+        fresh = Rollup.of_block(Block.of(pid, recent.ts, recent.value, recent.quality), width, offset)
+        merged = Rollup.concat([stored, fresh]).regroup(out_width, (-first) % out_width)
+        return History(point, unit, raw=False, buckets=_buckets(merged), bucket_ms=out_width)
+
+    def best_resolution(self, start: int, end: int, max_points: int) -> str | None:
+        """Which rollup a bucketed trend of this range would read (None: raw samples)."""
+        need = math.ceil((end - start) / max_points)
+        return next((name for _r, name, w in reversed(RESOLUTIONS) if w <= need), None)
+
+    # -- current and past values ------------------------------------------------------------------
+
+    def latest(self, points: Iterable[str] | None = None) -> dict[str, Sample]:
+        ids = self.points.ids()
+        names = ids.keys() if points is None else [points] if isinstance(points, str) else points
+        out: dict[str, Sample] = {}
+        for name in names:
+            pid = ids.get(name)
+            if pid is not None:
+                sample = self.latest_values.sample(name, pid)
+                if sample is not None:
+                    out[name] = sample
+        return out
+
+    def as_of_many(self, points: Iterable[str], ts: int, lookback_ms: int = DEFAULT_LOOKBACK_MS) -> dict[str, Sample]:
+        """For each point, its last stored sample at or before ``ts`` and not before ``ts - lookback_ms``."""
+        _check_range(ts - max(int(lookback_ms), 0), ts + 1)
+        if isinstance(points, str):
+            points = [points]
+        ids = self.points.ids()
+        wanted = [(name, ids[name]) for name in dict.fromkeys(points) if name in ids]
+        since = ts - lookback_ms
+
+        def work(conn: Connection, blocks: tuple[Block, ...]) -> dict[str, Sample]:
+            out: dict[str, Sample] = {}
+            for name, pid in wanted:
+                best = _last_at_or_before(_recent_series(blocks, pid), ts)
+                for _t0, t1, data in self.sql.chunks_before(conn, pid, ts, since, CHUNK_SPAN):
+                    if best is not None and best[0] >= t1:
+                        break  # chunks come by decreasing end: none of the rest can be later
+                    series = self._decode(pid, data)
+                    found = None if series is None else _last_at_or_before(series, ts)
+                    if found is not None and (best is None or found[0] > best[0]):
+                        best = found
+                if best is not None and best[0] >= since:
+                    out[name] = Sample(name, best[0], best[1], QUALITIES[best[2]])
+            return out
+
+        return self._read(work)  # type: ignore[return-value]
+
+
+def _recent_series(blocks: tuple[Block, ...], pid: int) -> Series:
+    parts = []
+    for block in blocks:
+        cut = block.point_slice(pid)
+        if cut.stop > cut.start:
+            parts.append(Series(block.ts[cut], block.value[cut], block.quality[cut]))
+    return Series.join(parts)
+
+
+def _last_at_or_before(series: Series, ts: int) -> tuple[int, float, int] | None:
+    i = int(np.searchsorted(series.ts, ts, side="right")) - 1
+    if i < 0:
+        return None
+    return int(series.ts[i]), float(series.value[i]), int(series.quality[i])
+
+
+def _buckets(roll: Rollup) -> list[Bucket]:
+    return list(zip(roll.ts.tolist(), roll.min.tolist(), roll.max.tolist(), roll.avg.tolist(),
+                    roll.last.tolist(), strict=True))
