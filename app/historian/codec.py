@@ -72,6 +72,11 @@ def _unshuffle(buf: memoryview, pos: int, dtype: np.dtype, count: int) -> tuple[
     return raw.view(dtype).reshape(count), pos + size
 
 
+def _as_float32(value: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore", invalid="ignore"):  # out of range becomes inf: then not exact
+        return value.astype(np.float32)
+
+
 def _same_bits(a: np.ndarray, b: np.ndarray) -> bool:
     return bool(np.array_equal(a.view(np.int64), b.view(np.int64)))
 
@@ -111,7 +116,7 @@ def encode_chunk(series: Series, level: int = 6) -> bytes:
         val_code, steps = _narrow(np.diff(ints))
         value_bytes = _shuffle(steps)
     else:
-        as32 = value.astype(np.float32)
+        as32 = _as_float32(value)
         if _same_bits(as32.astype(np.float64), value):
             kind, value_bytes = _F32, _shuffle(as32)
         else:
@@ -183,7 +188,7 @@ def encode_batch(block: Block) -> bytes:
         ts_code, ts_arr = 0, offsets.astype(np.uint32)
     else:
         ts_code, ts_arr = 1, offsets
-    as32 = block.value.astype(np.float32)
+    as32 = _as_float32(block.value)
     if _same_bits(as32.astype(np.float64), block.value):
         kind, values = _F32, as32
     else:
@@ -192,8 +197,8 @@ def encode_batch(block: Block) -> bytes:
     body = b"".join(
         (
             head,
-            pids.astype(np.int32).tobytes(),
-            counts.tobytes(),
+            _shuffle(pids.astype(np.int32)),
+            _shuffle(counts),
             _shuffle(ts_arr),
             _shuffle(values),
             block.quality.tobytes(),

@@ -164,13 +164,16 @@ class Compactor:
         ]
         return sorted(due)
 
-    def merge(self, conn: Connection, pids: Iterable[int]) -> int:
-        """Merge the fresh chunks of these points into long-term chunks; returns samples merged."""
+    def merge(self, conn: Connection, pids: Iterable[int], now_ms: int, everything: bool = False) -> int:
+        """Merge the fresh chunks of these points into long-term chunks; returns samples merged.
+
+        A tail shorter than a full chunk stays fresh (to be merged with what follows) unless it
+        is old enough or ``everything`` is asked for.
+        """
         total = 0
-        fresh = self.sql.fresh_chunks(conn)
         by_point: dict[int, list[int]] = {}
         wanted = set(pids)
-        for cid, pid, _t0, _t1, _n in fresh:
+        for cid, pid, _t0, _t1, _n in self.sql.fresh_chunks(conn):
             if pid in wanted:
                 by_point.setdefault(int(pid), []).append(int(cid))
         for pid, ids in by_point.items():
@@ -182,14 +185,23 @@ class Compactor:
                     log.error("point %s: a fresh chunk is damaged and is left out of the merge: %s",
                               self.points.names().get(pid, pid), exc)
             joined = Series.join(series)
+            cuts = pieces(joined.ts)
+            tail = cuts[-1] if cuts else None
+            keep_fresh = (
+                tail is not None and not everything and tail.stop - tail.start < CHUNK_TARGET
+                and now_ms - int(joined.ts[tail.start]) < CHUNK_SPAN
+            )
             rows = [
                 self._chunk_row(pid, Series(joined.ts[cut], joined.value[cut], joined.quality[cut]),
-                                MERGED_LEVEL, zlevel=6)
-                for cut in pieces(joined.ts)
+                                FRESH_LEVEL if keep_fresh and cut is tail else MERGED_LEVEL,
+                                1 if keep_fresh and cut is tail else 6)
+                for cut in cuts
             ]
             self.sql.drop_chunks(conn, ids)
             self.sql.add_chunks(conn, rows)
             self.fresh.pop(pid, None)
+            if keep_fresh and tail is not None:
+                self.fresh[pid] = _Fresh(tail.stop - tail.start, int(joined.ts[tail.start]))
             total += len(joined)
             if total >= MERGE_BUDGET:
                 break

@@ -204,7 +204,7 @@ class Historian:
         Unregistered points are registered with default rules; malformed samples are refused and
         counted in `status` (the others are stored).
         """
-        if not isinstance(samples, Sequence) or isinstance(samples, str | bytes):
+        if not isinstance(samples, Sequence) or isinstance(samples, str | bytes | Sample):
             raise HistorianError(f"write takes a sequence of Sample, not {type(samples).__name__}")
         self._running().put(samples)
 

@@ -458,14 +458,15 @@ class Writer:
 
     def _merge(self, everything: bool) -> None:
         while True:
-            due = self.compactor.merge_due(int(self.clock() * 1000), everything)
+            now_ms = int(self.clock() * 1000)
+            due = self.compactor.merge_due(now_ms, everything)
             if not due:
                 return
             state = self.compactor.checkpoint()
             conn = self._connection()
             try:
                 with conn.begin():
-                    self.compactor.merge(conn, due)
+                    self.compactor.merge(conn, due, now_ms, everything)
             except BaseException:
                 self.compactor.restore(state)
                 raise
