@@ -114,7 +114,8 @@ class Historian:
             except (DBAPIError, SQLAlchemyError, OSError) as exc:
                 self._dispose()
                 raise DatabaseUnavailable(f"cannot open the history database {self.where}: {describe(exc)}") from exc
-            self._queries = Queries(reader, self._sql, self._points, self._recent, self._latest, self.policy)
+            self._queries = Queries(reader, self._sql, self._points, self._recent, self._latest, self.policy,
+                                    self._options["clock"])  # type: ignore[arg-type]
             self._writer = Writer(
                 writer_engine, self._sql, self._points, self._recent, self._latest, self._compactor,
                 **self._options,  # type: ignore[arg-type]

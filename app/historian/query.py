@@ -8,14 +8,15 @@ DataSource uses ``run_in_executor``; see `app.historian.aio`), never on the even
 A trend (`history`) is raw samples when the range holds at most ``max_points`` of them, else at
 most ``max_points`` buckets read from the best rollup: the coarsest resolution not wider than
 the bucket the range needs, whole rollup buckets merged into each output bucket — a year of one
-point to 2 000 buckets reads 8 760 hourly rows instead of 31 million samples.
+point to 2 000 buckets reads 8 760 hourly rows instead of 31 million samples.  A range reaching
+back past the raw retention is always answered from rollups (the raw samples there are gone).
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -76,7 +77,8 @@ class Queries:
     """The read side of the historian."""
 
     def __init__(self, engine: Engine, sql: Sql, points: PointRegistry, recent: Recent,
-                 latest: LatestValues, policy: StoragePolicy) -> None:
+                 latest: LatestValues, policy: StoragePolicy, clock: Callable[[], float]) -> None:
+        self.clock = clock
         self.engine = engine
         self.sql = sql
         self.points = points
@@ -136,6 +138,12 @@ class Queries:
         info = self.points.info(pid)
         unit = info.unit if info else ""
 
+        keep_raw = self.policy.keep_ms("raw")
+        if keep_raw is not None and start < self.clock() * 1000 - keep_raw:
+            # Raw samples of this range were (partly) purged: only the rollups still cover it all.
+            return self._read(lambda conn, blocks: self._from_rollups(  # type: ignore[return-value]
+                conn, blocks, point, unit, pid, start, end, max_points))
+
         def work(conn: Connection, blocks: tuple[Block, ...]) -> History:
             counts = self.sql.chunk_counts(conn, pid, start, end, CHUNK_SPAN)
             recent = _recent_series(blocks, pid).between(start, end)
@@ -165,7 +173,7 @@ class Queries:
     def _from_rollups(self, conn: Connection, blocks: tuple[Block, ...], point: str, unit: str, pid: int,
                       start: int, end: int, max_points: int) -> History:
         need = math.ceil((end - start) / max_points)
-        res, width = next((r, w) for r, _name, w in reversed(RESOLUTIONS) if w <= need)
+        res, width = next(((r, w) for r, _name, w in reversed(RESOLUTIONS) if w <= need), RESOLUTIONS[0][::2])
         offset = self.policy.offset_ms(width)
         first = int(bucket_start(start, width, offset))
         last = -int(bucket_start(-end, width, -offset))  # end rounded up to the grid
