@@ -99,10 +99,13 @@ def _sqlite_events(engine: Engine, role: Role, busy_timeout_s: float) -> None:
         dbapi_connection.isolation_level = None  # we say BEGIN ourselves (see module docstring)
         cur = dbapi_connection.cursor()
         try:
-            # auto_vacuum only takes effect on a database without tables, i.e. when it is created.
-            cur.execute("PRAGMA auto_vacuum = INCREMENTAL")
             cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
-            cur.execute("PRAGMA journal_mode = WAL")
+            # Only what a new database needs is written, so a read-only one still opens for reading.
+            # auto_vacuum only takes effect on a database without tables, i.e. when it is created.
+            if cur.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+                cur.execute("PRAGMA auto_vacuum = INCREMENTAL")
+            if cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cur.execute("PRAGMA journal_mode = WAL")
             cur.execute("PRAGMA synchronous = NORMAL")
             cur.execute("PRAGMA cache_size = -16000")
             cur.execute("PRAGMA temp_store = MEMORY")

@@ -105,8 +105,11 @@ class Historian:
             writer_engine = make_engine(self.url, "writer", self._busy_timeout)
             self._engines = [reader, writer_engine]
             try:
-                migrate(writer_engine)
-                with writer_engine.connect() as conn, conn.begin():
+                # Through the reader's deferred transactions: a database that cannot be written
+                # just now (read-only file, full disk) still opens, serves its history, and the
+                # writer reports the problem and retries.
+                migrate(reader)
+                with reader.connect() as conn, conn.begin():
                     self._load(conn)
             except HistorianError:
                 self._dispose()
@@ -118,16 +121,16 @@ class Historian:
                                     self._options["clock"])  # type: ignore[arg-type]
             self._writer = Writer(
                 writer_engine, self._sql, self._points, self._recent, self._latest, self._compactor,
-                **self._options,  # type: ignore[arg-type]
+                rules=self._registered, **self._options,  # type: ignore[arg-type]
             )
             self._writer.start()
+        if self._registered:
+            self._store_rules(list(self._registered.values()))
         log.info("history database %s open (%d points, %d samples not yet compacted)",
                  self.where, len(self._points.ids()), self._recent.count())
 
     def _load(self, conn: Connection) -> None:
         self._points.load(conn, self._sql)
-        if self._registered:
-            self._points.publish(self._points.ensure(conn, self._sql, self._registered.values()))
         self._latest.load(self._compactor.load(conn))
         # Batches left by a crash (or by a close that could not compact): back into memory,
         # so queries see them and the first compaction stores them.
@@ -184,20 +187,30 @@ class Historian:
     # -- writing --------------------------------------------------------------------------------
 
     def register_points(self, points: Iterable[PointInfo]) -> None:
-        """Declare points and their storage rules (before or after `open`); changed rules apply from now."""
+        """Declare points and their storage rules (before or after `open`); changed rules apply from now.
+
+        The rules are kept even when the database cannot be written just now: the writer stores
+        them with the points' first samples.
+        """
         infos = list(points)
         for info in infos:
             if not isinstance(info, PointInfo):
                 raise HistorianError(f"register_points takes PointInfo objects, not {info!r}")
             self._registered[info.id] = info
-        writer = self._writer
-        if writer is not None and infos:
-            def action(conn: Connection) -> None:
-                with conn.begin():
-                    entries = self._points.ensure(conn, self._sql, infos)
-                self._points.publish(entries)
+        if self._writer is not None and infos:
+            self._store_rules(infos)
 
-            writer.call(action, timeout=30)
+    def _store_rules(self, infos: list[PointInfo]) -> None:
+        def action(conn: Connection) -> None:
+            with conn.begin():
+                entries = self._points.ensure(conn, self._sql, infos)
+            self._points.publish(entries)
+
+        try:
+            self._running().call(action, timeout=30)
+        except HistorianError as exc:
+            log.warning("history: %d point rules not stored yet (%s); they are applied when the points "
+                        "are first written", len(infos), exc)
 
     def write(self, samples: Sequence[Sample]) -> None:
         """Hand samples over for storage; thread-safe and non-blocking (safe on the event loop).

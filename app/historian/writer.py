@@ -109,7 +109,9 @@ class Writer:
         max_pending: int,
         purge_interval: float,
         clock: Callable[[], float],
+        rules: dict[str, PointInfo] | None = None,
     ) -> None:
+        self.rules = rules if rules is not None else {}  # registered rules, by point id
         self.engine = engine
         self.sql = sql
         self.points = points
@@ -406,13 +408,15 @@ class Writer:
         ids = {name: self.points.id(name) for name in names}
         unknown = [name for name, pid in ids.items() if pid is None]
         if unknown:
-            infos = [PointInfo(name) for name in sorted(unknown)]
+            infos = [self.rules.get(name) or PointInfo(name) for name in sorted(unknown)]
             conn = self._connection()
             with conn.begin():
                 entries = self.points.ensure(conn, self.sql, infos)
             self.points.publish(entries)
-            log.info("history: %d points written before they were registered, stored with default "
-                     "rules (e.g. %s)", len(unknown), unknown[0])
+            unruled = [name for name in unknown if name not in self.rules]
+            if unruled:
+                log.info("history: %d points written before they were registered, stored with default "
+                         "rules (e.g. %s)", len(unruled), unruled[0])
             ids.update({name: pid for name, (pid, _info) in entries.items()})
         return ids  # type: ignore[return-value]
 
@@ -428,6 +432,7 @@ class Writer:
             batch_id = self.sql.add_batch(conn, len(block), int(block.ts.min()), int(block.ts.max()), data)
         self.recent.add(batch_id, block)
         self.latest.update(block)
+        self._recovered()  # before waking flush(): a caller that sees its samples written sees ok
         with self._cond:
             for _ in blocks:
                 self._unsaved.popleft()
