@@ -49,6 +49,9 @@ async def plant():
     got = Collected()
     scan = SiteScan(site, got, on_link=got.events.append, listen=("127.0.0.1", 0))
     host, port = await scan.start()
+    for bus in scan.scans.values():  # poll every second so failures and recoveries show quickly
+        for d in bus.devices:
+            d.period = 1.0
     sim = Simulator(plant_from_site(site), host, port, bus_timing=False)
     await sim.start()
     yield site, scan, sim, got
