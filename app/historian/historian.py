@@ -242,11 +242,9 @@ class Historian:
                            f"{len(value_a)} values, {len(quality_a)} qualities)")
         if n and int(quality_a.max()) > max(Quality):
             raise BadQuery(f"write_arrays: quality {int(quality_a.max())} is not 0..{int(max(Quality))}")
-        if not isinstance(points, str):
-            for name in set(points):
-                PointInfo(name)  # a clear error for a malformed id, before anything is queued
-        else:
-            PointInfo(points)
+        for name in {points} if isinstance(points, str) else set(points):
+            if self._points.id(name) is None:
+                PointInfo(name)  # a clear error for a malformed new id, before anything is queued
         self._running().put(Arrays(points, ts_a, value_a, quality_a))
 
     def flush(self, timeout: float = 10.0) -> None:

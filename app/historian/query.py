@@ -9,7 +9,8 @@ A trend (`history`) is raw samples when the range holds at most ``max_points`` o
 most ``max_points`` buckets read from the best rollup: the coarsest resolution not wider than
 the bucket the range needs, whole rollup buckets merged into each output bucket — a year of one
 point to 2 000 buckets reads 8 760 hourly rows instead of 31 million samples.  A range reaching
-back past the raw retention is always answered from rollups (the raw samples there are gone).
+back past the raw retention is always answered from rollups (the raw samples there are gone);
+buckets narrower than a minute are computed from the stored raw samples.
 """
 
 from __future__ import annotations
