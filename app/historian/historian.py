@@ -10,9 +10,9 @@
 What it promises: samples are committed at least every ``commit_interval`` seconds (a crash or
 ``kill -9`` loses at most the commit in progress); database trouble (disk full, read-only file,
 locked database, server down) never loses what it holds in memory, is said in `status` and in
-the log, and is retried; queries see everything committed, on one consistent view.  One
-Historian per database: two processes writing the same history are refused by nothing but would
-each miss the other's recent samples.
+the log, and is retried; queries see everything committed, on one consistent view.  Use one
+Historian per database: a second process writing the same database is not detected, and each
+would miss the other's not yet compacted samples.
 """
 
 from __future__ import annotations
@@ -45,7 +45,16 @@ log = logging.getLogger(__name__)
 
 
 class Historian:
-    """Stores samples in SQLite (a file path) or PostgreSQL (a URL) and answers history queries."""
+    """Stores samples in SQLite (a file path) or PostgreSQL (a URL) and answers history queries.
+
+    ``commit_interval``: seconds between commits (at most 1).  ``compact_interval`` /
+    ``compact_samples``: compact batches into chunks and rollups this often, or when this many
+    samples wait in the batch log.  ``max_pending``: samples kept in memory while the database
+    cannot be written; beyond it the oldest are dropped (counted).  ``purge_interval``: seconds
+    between retention purges.  ``busy_timeout``: how long SQLite waits for a lock before the
+    attempt counts as failed.  ``clock``: the wall clock (seconds) that retention and merging go
+    by; tests pass a fixed one.
+    """
 
     def __init__(
         self,

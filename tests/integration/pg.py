@@ -61,6 +61,7 @@ class PgServer:
     root: Path
     port: int
     as_user: str | None
+    options: str = ""
 
     @property
     def data(self) -> Path:
@@ -82,6 +83,19 @@ class PgServer:
                              autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
+
+    def pause(self) -> None:
+        """Stop the server but keep its data (a server going down under its clients)."""
+        done = self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop", timeout=60)
+        if done.returncode != 0:
+            raise RuntimeError(f"pg_ctl stop failed: {done.stderr.strip()}")
+
+    def resume(self) -> None:
+        """Start the paused server again on the same port."""
+        done = self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"),
+                         "-o", self.options, "-w", "-t", "30", "start")
+        if done.returncode != 0:
+            raise RuntimeError(f"pg_ctl start failed: {done.stderr.strip()}")
 
     def stop(self) -> None:
         with contextlib.suppress(Exception):
@@ -114,6 +128,7 @@ def start_server(attempts: int = 3, durable: bool = False) -> PgServer:
         options = f"-c listen_addresses=127.0.0.1 -p {server.port} -k {root} -c max_connections=50"
         if not durable:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        server.options = options
         done = server._run("pg_ctl", "-D", str(server.data), "-l", str(root / "server.log"),
                            "-o", options, "-w", "-t", "30", "start")
         if done.returncode == 0:

@@ -6,6 +6,7 @@ read-only part), SQLite's own size limit ``max_page_count`` (it fails exactly li
 "database or disk is full"), and a second connection holding the write lock.  Each time the
 writer must keep its samples, say what is wrong in `status`, retry, and write everything once
 the problem is gone; only beyond ``max_pending`` are the oldest samples dropped, counted.
+The PostgreSQL case stops a throwaway server under a running historian and starts it again.
 """
 
 from __future__ import annotations
@@ -192,3 +193,45 @@ def test_flush_says_why_it_could_not_finish(tmp_path):
             other.close()
         h.flush()
         assert len(h.raw("A.x", T0, NOW)) == 2
+
+
+def test_postgresql_server_going_down_and_coming_back(tmp_path):
+    from tests.integration import pg
+
+    try:
+        server = pg.start_server()
+    except (RuntimeError, OSError) as exc:
+        pytest.skip(f"no PostgreSQL server: {exc}")
+    try:
+        h = make(server.database())  # type: ignore[arg-type]
+        try:
+            h.write(seq(0, 5))
+            h.flush()
+            server.pause()
+            h.write(seq(5, 5))
+            wait_until(lambda: not h.status.ok)
+            assert h.status.pending == 5
+            assert "database server cannot be reached" in h.status.message
+            server.resume()
+            h.flush()
+            assert h.status.ok
+            assert [v for _, v, _ in h.raw("A.x", T0, NOW)] == [float(i) for i in range(10)]
+        finally:
+            h.close()
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("postgresql+psycopg://postgres@127.0.0.1:1/none", "cannot be reached"),
+        ("mysql://someone@127.0.0.1/db", "SQLite or PostgreSQL only"),
+        ("sqlite:///:memory:", "not an in-memory database"),
+    ],
+)
+def test_databases_that_cannot_be_used_are_said_in_words(url, words):
+    from app.historian import DatabaseUnavailable
+
+    with pytest.raises(DatabaseUnavailable, match=words):
+        Historian(url).open()
