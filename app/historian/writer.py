@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from app.model import Sample
 
@@ -183,8 +184,8 @@ class Writer:
         """Run ``action(connection)`` in the writer thread (it opens its own transactions); return its result."""
         command = _Command(action)
         with self._cond:
-            if not self._thread.is_alive():
-                raise HistorianError("the historian's writer is not running")
+            if not self._thread.is_alive() or self._stopping:
+                raise HistorianError("the historian's writer is not running (closed or stopped)")
             self._commands.append(command)
             self._cond.notify()
         if not command.done.wait(timeout):
@@ -524,8 +525,10 @@ class Writer:
             self._cond.notify_all()
         last, when = self._logged
         if message != last or time.monotonic() - when >= REPEAT_LOG_S:
+            # A database's own failure is said in words; anything else is a bug and needs its traceback.
+            expected = isinstance(exc, DBAPIError | HistorianError | OSError)
             log.error("%s (%d samples waiting, kept and retried)", message, pending,
-                      exc_info=not isinstance(exc, HistorianError) and log.isEnabledFor(logging.DEBUG))
+                      exc_info=not expected or log.isEnabledFor(logging.DEBUG))
             self._logged = (message, time.monotonic())
 
     def _recovered(self) -> None:
