@@ -7,7 +7,8 @@ the same contract tests run against both, so anything the console does in direct
 does in cloud mode.
 
 Shapes follow the cloud API (shared/API.md): times are integers in ms UTC, qualities are
-`Quality`, history is either raw samples or buckets ``(ts, min, max, avg, last)``.
+`Quality`, history (`app.historian.History`) is either raw samples or buckets
+``(ts, min, max, avg, last)``.
 Callbacks registered with `subscribe` run on the source's event loop; the GUI's bridge
 coalesces them before they reach the GUI thread.
 """
@@ -16,10 +17,11 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from app.model import Quality, Sample
+from app.historian import History
+from app.model import Sample
 from drivers.link import LinkEvent
 
 SamplesCallback = Callable[[list[Sample]], None]
@@ -87,17 +89,6 @@ class SiteModel:
     def to_json(self) -> dict[str, Any]:
         """The API's JSON object."""
         return asdict(self)
-
-
-@dataclass(frozen=True, slots=True)
-class History:
-    """A point's history over a range: raw samples when few enough, else buckets."""
-
-    id: str
-    unit: str
-    raw: bool
-    samples: list[tuple[int, float, Quality]] = field(default_factory=list)
-    buckets: list[tuple[int, float, float, float, float]] = field(default_factory=list)  # ts, min, max, avg, last
 
 
 @dataclass(frozen=True, slots=True)

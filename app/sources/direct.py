@@ -1,0 +1,234 @@
+"""DirectSource: the plant read in this process — drivers, acquisition and historian on one loop.
+
+`SiteScan` produces samples on the event loop; each batch updates the latest-value table,
+goes to the historian's writer thread (which never blocks the loop) and to every subscriber.
+Queries run in a small thread pool, never on the loop.  With ``simulate=True`` the site's
+simulated plant runs on the same loop and dials the listener over loopback: the embedded
+demo and the tests need nothing else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+
+from app.acquisition import SiteScan
+from app.config import Site
+from app.historian import AsyncHistory, Historian, History, StoragePolicy
+from app.historian import PointInfo as StoredPoint
+from app.model import PointKind, Sample
+from app.simulation import plant_from_site
+from app.sources.base import (
+    DataSource,
+    DeviceInfo,
+    GatewayInfo,
+    LinkCallback,
+    PointInfo,
+    RoomInfo,
+    SamplesCallback,
+    SiteModel,
+    SourceStatus,
+    Subscription,
+)
+from drivers.link import LinkEvent
+from drivers.simulator import Simulator
+
+log = logging.getLogger(__name__)
+
+_RETENTION_KEYS = {"raw": "raw", "m1": "1m", "m15": "15m", "h1": "1h", "d1": "1d"}
+
+
+def storage_policy(site: Site) -> StoragePolicy:
+    """Retention from the site file; daily rollups cut at the site's local midnight."""
+    retention = site.file.historian.retention
+    days = {_RETENTION_KEYS[k]: getattr(retention, k) for k in _RETENTION_KEYS}
+    offset = datetime.now(site.tz).utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    return StoragePolicy(retention_days=days, day_offset_min=minutes)
+
+
+def stored_points(site: Site) -> list[StoredPoint]:
+    """How each point of the site is stored: deadband by unit, a maximum interval for continuity."""
+    settings = site.file.historian
+    out = []
+    for p in site.points.values():
+        deadband = 0.0 if p.kind is not PointKind.ANALOG else settings.deadband.get(p.unit, 0.0)
+        out.append(StoredPoint(p.id, p.unit, p.kind, deadband, settings.max_interval))
+    return out
+
+
+class DirectSource(DataSource):
+    """Field I/O, acquisition and the historian in this process."""
+
+    kind = "direct"
+
+    def __init__(
+        self,
+        site: Site,
+        db_url: str | Path,
+        *,
+        listen: tuple[str, int] | None = None,
+        simulate: bool = False,
+        bus_timing: bool = True,
+        random_faults: bool = False,
+        speedup: float = 1.0,
+    ) -> None:
+        self.site_config = site
+        self.db_url = db_url
+        self.listen = listen
+        self.simulate = simulate
+        self._sim_options = {"bus_timing": bus_timing, "random_faults": random_faults, "speedup": speedup}
+        self.historian = Historian(db_url, policy=storage_policy(site))
+        self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="history-query")
+        self._queries = AsyncHistory(self.historian, self._executor)
+        self.scan: SiteScan | None = None
+        self.simulator: Simulator | None = None
+        self._latest: dict[str, Sample] = {}
+        self._sample_subs: list[SamplesCallback] = []
+        self._link_subs: list[LinkCallback] = []
+        self._started = 0.0
+        self.address: tuple[str, int] | None = None
+
+    # -- life ----------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Open the historian, start listening and scanning (and the simulator when asked)."""
+        loop = asyncio.get_running_loop()
+        self.historian.register_points(stored_points(self.site_config))
+        await loop.run_in_executor(self._executor, self.historian.open)
+        self._latest.update(await self._queries.latest(list(self.site_config.points)))
+        self.scan = SiteScan(self.site_config, self._on_samples, on_link=self._on_link, listen=self.listen)
+        try:
+            self.address = await self.scan.start()
+            if self.simulate:
+                host, port = self.address
+                dial = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+                self.simulator = Simulator(plant_from_site(self.site_config), dial, port, **self._sim_options)
+                await self.simulator.start()
+        except BaseException:
+            await self.stop()
+            raise
+        self._started = time.monotonic()
+        log.info("direct source running: %d points, history in %s", len(self.site_config.points), self.historian.where)
+
+    async def stop(self) -> None:
+        """Stop field I/O, then commit everything received and close the historian."""
+        if self.simulator is not None:
+            await self.simulator.stop()
+            self.simulator = None
+        if self.scan is not None:
+            await self.scan.stop()
+            self.scan = None
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self.historian.close)
+        self._executor.shutdown(wait=False)
+
+    # -- the stream ---------------------------------------------------------------------------
+
+    def _on_samples(self, batch: list[Sample]) -> None:
+        latest = self._latest
+        for s in batch:
+            latest[s.point] = s
+        self.historian.write(batch)
+        for callback in list(self._sample_subs):
+            try:
+                callback(batch)
+            except Exception:  # one broken subscriber must not stop the plant's data
+                log.exception("a sample subscriber failed")
+
+    def _on_link(self, event: LinkEvent) -> None:
+        for callback in list(self._link_subs):
+            try:
+                callback(event)
+            except Exception:
+                log.exception("a link-event subscriber failed")
+
+    def subscribe(self, on_samples: SamplesCallback, on_link: LinkCallback | None = None) -> Subscription:
+        """Every sample batch and link event from now on, called on the source's loop."""
+        self._sample_subs.append(on_samples)
+        if on_link is not None:
+            self._link_subs.append(on_link)
+
+        def close() -> None:
+            if on_samples in self._sample_subs:
+                self._sample_subs.remove(on_samples)
+            if on_link is not None and on_link in self._link_subs:
+                self._link_subs.remove(on_link)
+
+        return Subscription(close)
+
+    # -- queries ------------------------------------------------------------------------------
+
+    def site(self) -> SiteModel:
+        """The site's structure with the state of its gateways and devices right now."""
+        f = self.site_config.file
+        scan = self.scan
+        states = scan.gateways if scan is not None else {}
+        device_state: dict[str, str] = {}
+        if scan is not None:
+            for bus in scan.scans.values():
+                for d in bus.devices:
+                    device_state[d.device] = "comm_fail" if d.comm_fail else ("ok" if d.last_ok else "unknown")
+        gateways = []
+        for g in f.gateways:
+            st = states.get(g.id)
+            gateways.append(GatewayInfo(g.id, g.name.zh, g.kind, "online" if st and st.online else "offline",
+                                        st.last_seen if st else None, g.room))  # fmt: skip
+        return SiteModel(
+            name=f.site.name.zh,
+            name_en=f.site.name.en,
+            timezone=f.site.timezone,
+            rooms=[RoomInfo(r.id, r.name.zh, r.name.en) for r in f.rooms],
+            gateways=gateways,
+            devices=[
+                DeviceInfo(
+                    d.id,
+                    d.name.zh,
+                    self.site_config.templates[d.id].category,
+                    d.gateway,
+                    d.room,
+                    device_state.get(d.id, "unknown"),
+                    d.template,
+                )
+                for d in f.devices
+            ],
+            points=[
+                PointInfo(p.id, p.device, p.name_zh, p.name_en, p.unit, p.kind.value)
+                for p in self.site_config.points.values()
+            ],
+        )
+
+    async def latest(self, ids: Iterable[str] | None = None) -> list[Sample]:
+        """Newest samples, from memory (everything received since start, or stored before)."""
+        if ids is None:
+            return list(self._latest.values())
+        latest = self._latest
+        return [latest[i] for i in ids if i in latest]
+
+    async def history(self, point: str, start: int, end: int, max_points: int = 2000) -> History:
+        """Raw or bucketed history, from the historian's thread pool."""
+        return await self._queries.history(point, start, end, max_points)
+
+    async def as_of(self, ids: Iterable[str], ts: int) -> dict[str, Sample]:
+        """Each point's value at ``ts``."""
+        return await self._queries.as_of_many(list(ids), ts)
+
+    def status(self) -> SourceStatus:
+        """Health figures: gateways, points, what was written, the database's state."""
+        states = self.scan.gateways if self.scan is not None else {}
+        h = self.historian.status
+        return SourceStatus(
+            kind=self.kind,
+            connected=self.scan is not None,
+            gateways_online=sum(1 for s in states.values() if s.online),
+            gateways_total=len(self.site_config.file.gateways),
+            points=len(self.site_config.points),
+            samples_written=h.written,
+            db="ok" if h.ok else h.message,
+            uptime_s=time.monotonic() - self._started if self._started else 0.0,
+        )
