@@ -17,6 +17,8 @@ from app.logs import setup_logging
 #: (name, module, one-line help).  Order is the order `--help` lists them in.
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("console", "app.commands.console", "run the console on a site (default: the demo site, simulated)"),
+    ("serve", "app.commands.serve", "run a site headless: listener, acquisition, historian"),
+    ("points", "app.commands.points", "print the latest recorded values of points"),
     ("simulate", "app.commands.simulate", "run the plant simulator: DTUs that dial a listener"),
     ("probe", "app.commands.probe", "commissioning: wait for a DTU and read one device's values"),
 )

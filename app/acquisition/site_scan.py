@@ -85,6 +85,7 @@ class SiteScan:
         self.gateways: dict[str, GatewayState] = {g.id: GatewayState(g.id, g.kind) for g in site.file.gateways}
         self._tcp: dict[str, ModbusTcp] = {}
         self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
         self.address: tuple[str, int] | None = None
 
     # -- life ---------------------------------------------------------------------------------
@@ -105,7 +106,12 @@ class SiteScan:
         return self.address
 
     async def stop(self) -> None:
-        """Stop scanning and close every connection."""
+        """Stop scanning and close every connection.
+
+        Points are not marked comm_fail on the way out: the devices did not fail, we stopped
+        listening, and the history should keep their last good values.
+        """
+        self._stopping = True
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -147,7 +153,7 @@ class SiteScan:
             elif event.state is LinkState.OFFLINE:
                 state.online = False
                 state.last_seen = self.wall_ms()
-                if scan is not None:
+                if scan is not None and not self._stopping:
                     self._emit(scan.link_lost())
         if self._on_link is not None:
             self._on_link(event)

@@ -150,6 +150,32 @@ def migrate(engine: Engine) -> str:
     return str(head)
 
 
+def check_schema(engine: Engine) -> str:
+    """For read-only use: the database must already be at this version's schema; never changes it."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("path_separator", "os")
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    place = where(engine.url)
+    database = engine.url.database
+    sqlite_file = engine.url.get_backend_name() == "sqlite" and database and database != ":memory:"
+    if sqlite_file and not Path(database).exists():
+        raise DatabaseUnavailable(f"there is no history database at {place}")
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_heads()
+    except (DBAPIError, SQLAlchemyError, OSError) as exc:
+        raise DatabaseUnavailable(f"cannot open the history database {place}: {describe(exc)}") from exc
+    if not current:
+        raise DatabaseUnavailable(f"{place} holds no history yet (no SwitchRoom schema)")
+    if tuple(current) != (head,):
+        raise SchemaTooNew(
+            f"the history database {place} has schema revision {','.join(current)!r}, this SwitchRoom reads "
+            f"{head!r}; open it once with the matching console or server"
+        )
+    return str(head)
+
+
 def describe(exc: BaseException) -> str:
     """A database error in words a person (operator or installer) can act on."""
     orig = getattr(exc, "orig", None) or exc
@@ -165,7 +191,15 @@ def describe(exc: BaseException) -> str:
         return "the database file cannot be opened (does its folder exist, and may it be written?)"
     if "disk i/o" in low:
         return "a disk I/O error (the disk may be failing or was removed)"
-    if any(word in low for word in ("could not connect", "connection refused", "server closed",
-                                    "connection to server", "terminating connection")):
+    if any(
+        word in low
+        for word in (
+            "could not connect",
+            "connection refused",
+            "server closed",
+            "connection to server",
+            "terminating connection",
+        )
+    ):
         return f"the database server cannot be reached ({text})"
     return text

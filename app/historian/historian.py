@@ -32,7 +32,7 @@ from app.model import Quality, Sample
 from .block import Block, Series
 from .codec import CorruptData, decode_batch
 from .compactor import Compactor
-from .database import database_url, describe, make_engine, migrate, where
+from .database import check_schema, database_url, describe, make_engine, migrate, where
 from .errors import BadQuery, DatabaseUnavailable, HistorianError, NotOpen
 from .points import PointRegistry
 from .policy import PointInfo, StoragePolicy
@@ -68,6 +68,7 @@ class Historian:
         purge_interval: float = 3600.0,
         busy_timeout: float = 2.0,
         clock: Callable[[], float] = time.time,
+        read_only: bool = False,
     ) -> None:
         if not 0 < commit_interval <= 1.0:
             raise HistorianError(f"commit_interval must be within (0, 1] s, not {commit_interval!r}")
@@ -95,6 +96,10 @@ class Historian:
         self._engines: list = []
         self._lock = threading.Lock()
         self._closed = False
+        #: Read-only: no writer thread, no migration, no compaction - for tools that look at a
+        #: database a running server owns (`python -m app points`).  Queries see what was
+        #: committed when it was opened, plus later chunks and rollups.
+        self.read_only = read_only
 
     @property
     def where(self) -> str:
@@ -106,10 +111,13 @@ class Historian:
     def open(self) -> None:
         """Create or upgrade the database, load its state, start the writer thread."""
         with self._lock:
-            if self._writer is not None:
+            if self._writer is not None or self._queries is not None:
                 return
             if self._closed:
                 raise NotOpen("this historian was closed; make a new one to open the database again")
+            if self.read_only:
+                self._open_read_only()
+                return
             reader = make_engine(self.url, "reader", self._busy_timeout)
             writer_engine = make_engine(self.url, "writer", self._busy_timeout)
             self._engines = [reader, writer_engine]
@@ -126,17 +134,45 @@ class Historian:
             except (DBAPIError, SQLAlchemyError, OSError) as exc:
                 self._dispose()
                 raise DatabaseUnavailable(f"cannot open the history database {self.where}: {describe(exc)}") from exc
-            self._queries = Queries(reader, self._sql, self._points, self._recent, self._latest, self.policy,
-                                    self._options["clock"])  # type: ignore[arg-type]
+            self._queries = Queries(
+                reader, self._sql, self._points, self._recent, self._latest, self.policy, self._options["clock"]
+            )  # type: ignore[arg-type]
             self._writer = Writer(
-                writer_engine, self._sql, self._points, self._recent, self._latest, self._compactor,
-                rules=self._registered, **self._options,  # type: ignore[arg-type]
+                writer_engine,
+                self._sql,
+                self._points,
+                self._recent,
+                self._latest,
+                self._compactor,
+                rules=self._registered,
+                **self._options,  # type: ignore[arg-type]
             )
             self._writer.start()
         if self._registered:
             self._store_rules(list(self._registered.values()))
-        log.info("history database %s open (%d points, %d samples not yet compacted)",
-                 self.where, len(self._points.ids()), self._recent.count())
+        log.info(
+            "history database %s open (%d points, %d samples not yet compacted)",
+            self.where,
+            len(self._points.ids()),
+            self._recent.count(),
+        )
+
+    def _open_read_only(self) -> None:
+        reader = make_engine(self.url, "reader", self._busy_timeout)
+        self._engines = [reader]
+        try:
+            check_schema(reader)
+            with reader.connect() as conn, conn.begin():
+                self._load(conn)
+        except HistorianError:
+            self._dispose()
+            raise
+        except (DBAPIError, SQLAlchemyError, OSError) as exc:
+            self._dispose()
+            raise DatabaseUnavailable(f"cannot open the history database {self.where}: {describe(exc)}") from exc
+        self._queries = Queries(
+            reader, self._sql, self._points, self._recent, self._latest, self.policy, self._options["clock"]
+        )  # type: ignore[arg-type]
 
     def _load(self, conn: Connection) -> None:
         self._points.load(conn, self._sql)
@@ -156,6 +192,7 @@ class Historian:
         """Commit and compact what is left, stop the writer, release the database (idempotent)."""
         with self._lock:
             writer, self._writer = self._writer, None
+            self._queries = None
             self._closed = True
         if writer is not None:
             writer.stop(timeout)
@@ -177,11 +214,13 @@ class Historian:
     def _running(self) -> Writer:
         writer = self._writer
         if writer is None:
+            if self.read_only:
+                raise NotOpen(f"the history database {self.where} is open read-only: nothing can be written")
             raise NotOpen("the historian is not open")
         return writer
 
     def _reader(self) -> Queries:
-        if self._queries is None or self._writer is None:
+        if self._queries is None:
             raise NotOpen("the historian is not open")
         return self._queries
 
@@ -190,6 +229,8 @@ class Historian:
         """Whether writing works, in words, and the counts the console shows."""
         writer = self._writer
         if writer is None:
+            if self.read_only and self._queries is not None:
+                return HistorianStatus(True, "open read-only", 0, 0, 0, 0)
             return HistorianStatus(False, "the historian is not open", 0, 0, 0, 0)
         return writer.status()
 
@@ -218,8 +259,11 @@ class Historian:
         try:
             self._running().call(action, timeout=30)
         except HistorianError as exc:
-            log.warning("history: %d point rules not stored yet (%s); they are applied when the points "
-                        "are first written", len(infos), exc)
+            log.warning(
+                "history: %d point rules not stored yet (%s); they are applied when the points are first written",
+                len(infos),
+                exc,
+            )
 
     def write(self, samples: Sequence[Sample]) -> None:
         """Hand samples over for storage; thread-safe and non-blocking (safe on the event loop).
@@ -231,8 +275,9 @@ class Historian:
             raise HistorianError(f"write takes a sequence of Sample, not {type(samples).__name__}")
         self._running().put(samples)
 
-    def write_arrays(self, points: str | Sequence[str], ts: object, values: object,
-                     quality: object = Quality.GOOD) -> None:
+    def write_arrays(
+        self, points: str | Sequence[str], ts: object, values: object, quality: object = Quality.GOOD
+    ) -> None:
         """Hand over samples as columns: one point id or one per sample, timestamps, values, qualities."""
         try:
             ts_a = np.asarray(ts, np.int64)
@@ -244,11 +289,16 @@ class Historian:
         except (TypeError, ValueError, OverflowError) as exc:
             raise BadQuery(f"write_arrays: the columns are not numbers ({exc})") from None
         count_points = 1 if isinstance(points, str) else len(points)
-        if len(value_a) != n or len(quality_a) != n or count_points not in (1, n) or (
-            not isinstance(points, str) and count_points != n
+        if (
+            len(value_a) != n
+            or len(quality_a) != n
+            or count_points not in (1, n)
+            or (not isinstance(points, str) and count_points != n)
         ):
-            raise BadQuery(f"write_arrays: columns differ in length ({count_points} points, {n} timestamps, "
-                           f"{len(value_a)} values, {len(quality_a)} qualities)")
+            raise BadQuery(
+                f"write_arrays: columns differ in length ({count_points} points, {n} timestamps, "
+                f"{len(value_a)} values, {len(quality_a)} qualities)"
+            )
         if n and int(quality_a.max()) > max(Quality):
             raise BadQuery(f"write_arrays: quality {int(quality_a.max())} is not 0..{int(max(Quality))}")
         for name in {points} if isinstance(points, str) else set(points):
@@ -282,8 +332,9 @@ class Historian:
         now = int(clock() * 1000) if now_ms is None else int(now_ms)  # type: ignore[operator]
         return writer.call(lambda _conn: writer.purge(now), timeout)
 
-    def import_history(self, point: str | PointInfo, ts: object, values: object,
-                       quality: object = Quality.GOOD, timeout: float = 600.0) -> None:
+    def import_history(
+        self, point: str | PointInfo, ts: object, values: object, quality: object = Quality.GOOD, timeout: float = 600.0
+    ) -> None:
         """Store a block of one point's past samples straight into long-term storage.
 
         For back-filling (a meter's load profile, a migration, benchmarks): the samples are stored
@@ -291,8 +342,11 @@ class Historian:
         """
         info = point if isinstance(point, PointInfo) else PointInfo(point)
         try:
-            series = Series(np.asarray(ts, np.int64), np.asarray(values, np.float64),
-                            np.broadcast_to(np.asarray(quality, np.uint8), np.shape(ts)).copy())
+            series = Series(
+                np.asarray(ts, np.int64),
+                np.asarray(values, np.float64),
+                np.broadcast_to(np.asarray(quality, np.uint8), np.shape(ts)).copy(),
+            )
         except (TypeError, ValueError, OverflowError) as exc:
             raise BadQuery(f"import_history: the columns are not numbers ({exc})") from None
         if len(series.value) != len(series.ts):
