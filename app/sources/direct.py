@@ -118,12 +118,12 @@ class DirectSource(DataSource):
 
     async def stop(self) -> None:
         """Stop field I/O, then commit everything received and close the historian."""
+        if self.scan is not None:  # first: the simulator's hang-ups must not read as comm loss
+            await self.scan.stop()
+            self.scan = None
         if self.simulator is not None:
             await self.simulator.stop()
             self.simulator = None
-        if self.scan is not None:
-            await self.scan.stop()
-            self.scan = None
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._executor, self.historian.close)
         self._executor.shutdown(wait=False)
