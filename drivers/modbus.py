@@ -100,13 +100,9 @@ class Bus(Protocol):
 
     async def write_register(self, unit: int, address: int, value: int, timeout: float = 1.0) -> None: ...
 
-    async def write_coils(
-        self, unit: int, address: int, values: Sequence[bool], timeout: float = 1.0
-    ) -> None: ...
+    async def write_coils(self, unit: int, address: int, values: Sequence[bool], timeout: float = 1.0) -> None: ...
 
-    async def write_registers(
-        self, unit: int, address: int, values: Sequence[int], timeout: float = 1.0
-    ) -> None: ...
+    async def write_registers(self, unit: int, address: int, values: Sequence[int], timeout: float = 1.0) -> None: ...
 
 
 # -- requests (shared by RTU and TCP) --------------------------------------------------------------
@@ -148,9 +144,7 @@ def read_request(unit: int, function: int, address: int, count: int) -> ModbusPD
     return cls(address=address, count=count, dev_id=unit)
 
 
-def write_request(
-    unit: int, function: int, address: int, values: Sequence[int] | Sequence[bool]
-) -> ModbusPDU:
+def write_request(unit: int, function: int, address: int, values: Sequence[int] | Sequence[bool]) -> ModbusPDU:
     """The request PDU for FC5/6/15/16, after checking address, count and every value."""
     if function in (6, 16):
         for v in values:
@@ -184,9 +178,7 @@ def rtu_read_frame(unit: int, function: int, address: int, count: int) -> bytes:
     return _FRAMER.buildFrame(read_request(unit, function, address, count))
 
 
-def rtu_write_frame(
-    unit: int, function: int, address: int, values: Sequence[int] | Sequence[bool]
-) -> bytes:
+def rtu_write_frame(unit: int, function: int, address: int, values: Sequence[int] | Sequence[bool]) -> bytes:
     """The RTU request frame, CRC included, for FC5/6/15/16 (unit 0: a broadcast)."""
     check_unit(unit, write=True)
     return _FRAMER.buildFrame(write_request(unit, function, address, values))
@@ -328,7 +320,30 @@ def rtu_reader(unit: int, function: int, count: int, *, echo: bytes = b"") -> Rt
 _CACHE_LIMIT = 4096
 
 
-class ModbusRtu:
+class BusWrites:
+    """The four Modbus writes, shared by the RTU and TCP masters; each supplies ``_write``."""
+
+    async def _write(self, unit: int, function: int, address: int, values: list, timeout: float) -> None:
+        raise TypeError(f"{type(self).__name__} must define _write")
+
+    async def write_coil(self, unit: int, address: int, value: bool, timeout: float = 1.0) -> None:
+        """Switch one coil (FC5): a relay output, a remote-control point."""
+        await self._write(unit, 5, address, [value], timeout)
+
+    async def write_register(self, unit: int, address: int, value: int, timeout: float = 1.0) -> None:
+        """Write one holding register (FC6)."""
+        await self._write(unit, 6, address, [value], timeout)
+
+    async def write_coils(self, unit: int, address: int, values: Sequence[bool], timeout: float = 1.0) -> None:
+        """Write consecutive coils (FC15)."""
+        await self._write(unit, 15, address, list(values), timeout)
+
+    async def write_registers(self, unit: int, address: int, values: Sequence[int], timeout: float = 1.0) -> None:
+        """Write consecutive holding registers (FC16)."""
+        await self._write(unit, 16, address, list(values), timeout)
+
+
+class ModbusRtu(BusWrites):
     """The Modbus-RTU master of one RS-485 bus reached through a `Link`.
 
     One request is in flight at a time (the Link's lock); the Link flushes its buffer
@@ -363,26 +378,6 @@ class ModbusRtu:
             raise ValueError(f"function {function!r} does not read bits (1 coils, 2 discrete inputs)")
         pdu = await self._read(unit, function, address, count, timeout)
         return list(pdu.bits[:count])
-
-    async def write_coil(self, unit: int, address: int, value: bool, timeout: float = 1.0) -> None:
-        """Switch one coil (FC5): a relay output, a remote-control point."""
-        await self._write(unit, 5, address, [value], timeout)
-
-    async def write_register(self, unit: int, address: int, value: int, timeout: float = 1.0) -> None:
-        """Write one holding register (FC6)."""
-        await self._write(unit, 6, address, [value], timeout)
-
-    async def write_coils(
-        self, unit: int, address: int, values: Sequence[bool], timeout: float = 1.0
-    ) -> None:
-        """Write consecutive coils (FC15)."""
-        await self._write(unit, 15, address, list(values), timeout)
-
-    async def write_registers(
-        self, unit: int, address: int, values: Sequence[int], timeout: float = 1.0
-    ) -> None:
-        """Write consecutive holding registers (FC16)."""
-        await self._write(unit, 16, address, list(values), timeout)
 
     # -- internals ---------------------------------------------------------------------------------
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
 
 from pymodbus.client import AsyncModbusTcpClient
 from pymodbus.exceptions import ConnectionException, ModbusException
@@ -25,6 +24,7 @@ from pymodbus.pdu import ModbusPDU
 
 from drivers.link import LinkDown, LinkTimeout
 from drivers.modbus import (
+    BusWrites,
     ModbusExceptionResponse,
     ModbusFrameError,
     check_timeout,
@@ -43,7 +43,7 @@ _NO_DISCONNECT = 2**31
 MAX_TCP_UNIT = 255  # a TCP device addressed directly often answers on unit 255 (or any)
 
 
-class ModbusTcp:
+class ModbusTcp(BusWrites):
     """The Modbus TCP master of one gateway or PLC at ``host:port``.
 
     Calls are serialised (one transaction in flight: many gateways cannot do more).  The
@@ -115,26 +115,6 @@ class ModbusTcp:
             raise ModbusFrameError(f"{self.name}: unit {unit}: {len(pdu.bits)} bits came, {count} asked")
         return list(pdu.bits[:count])
 
-    async def write_coil(self, unit: int, address: int, value: bool, timeout: float = 1.0) -> None:
-        """Switch one coil (FC5)."""
-        await self._write(unit, 5, address, [value], timeout)
-
-    async def write_register(self, unit: int, address: int, value: int, timeout: float = 1.0) -> None:
-        """Write one holding register (FC6)."""
-        await self._write(unit, 6, address, [value], timeout)
-
-    async def write_coils(
-        self, unit: int, address: int, values: Sequence[bool], timeout: float = 1.0
-    ) -> None:
-        """Write consecutive coils (FC15)."""
-        await self._write(unit, 15, address, list(values), timeout)
-
-    async def write_registers(
-        self, unit: int, address: int, values: Sequence[int], timeout: float = 1.0
-    ) -> None:
-        """Write consecutive holding registers (FC16)."""
-        await self._write(unit, 16, address, list(values), timeout)
-
     # -- internals ---------------------------------------------------------------------------------
 
     async def _write(
@@ -191,9 +171,7 @@ class ModbusTcp:
             self._lost = lost = loop.create_future()
             task = loop.create_task(self._execute(client, request))
             try:
-                done, _ = await asyncio.wait(
-                    (task, lost), timeout=timeout, return_when=asyncio.FIRST_COMPLETED
-                )
+                done, _ = await asyncio.wait((task, lost), timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
             finally:
                 self._lost = None
                 if not task.done():

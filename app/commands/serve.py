@@ -11,10 +11,10 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import signal
 import sys
 
 from app.commands.probe import UsageError, parse_host_port
+from app.commands.stopping import stop_on_signals
 from app.config import SiteError, load_site
 from app.historian import HistorianError
 from app.paths import default_db_url
@@ -60,12 +60,7 @@ def run(args: argparse.Namespace) -> int:
 
 async def serve(source: DirectSource, status_every: float) -> int:
     """Start the source, log status now and then, stop on a signal."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, getattr(signal, "SIGTERM", None)):
-        if sig is not None:
-            with contextlib.suppress(NotImplementedError, RuntimeError):  # Windows: no signal handlers
-                loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals()
     await source.start()
     host, port = source.address or ("?", 0)
     log.info("serving site %s: DTUs dial %s:%s, history in %s", source.site_config.name.en, host, port,

@@ -10,10 +10,10 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import signal
 import sys
 
 from app.commands.probe import UsageError, parse_host_port
+from app.commands.stopping import stop_on_signals
 from app.config import SiteError, load_site
 from app.simulation import plant_from_site
 from drivers.simulator import Simulator, scaled_plant
@@ -60,12 +60,7 @@ async def simulate(plant: SimPlant, host: str, port: int, args: argparse.Namespa
         speedup=args.speedup,
         random_faults=args.random_faults,
     )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, getattr(signal, "SIGTERM", None)):
-        if sig is not None:
-            with contextlib.suppress(NotImplementedError, RuntimeError):  # Windows: no signal handlers
-                loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals()
     await simulator.start()
     n_devices = sum(len(g.devices) for g in plant.gateways)
     print(
