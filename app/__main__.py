@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from app.logs import setup_logging
+from app.process import tune_collector
 
 #: (name, module, one-line help).  Order is the order `--help` lists them in.
 COMMANDS: tuple[tuple[str, str, str], ...] = (
@@ -50,6 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         words.insert(0, "console")  # `python -m app --site X` means the console
     args = parser.parse_args(words)
     setup_logging(args.verbose)
+    tune_collector()
     try:
         return int(args._module.run(args) or 0)
     except KeyboardInterrupt:

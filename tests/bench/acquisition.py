@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from app.config import site_from_text
+from app.process import tune_collector
 from app.sources.direct import DirectSource
 from drivers.templates import Block
 from tests.bench.drivers import REGISTERS, pin, start_simulator, stop_simulator
@@ -98,6 +99,7 @@ def main() -> int:
     parser.add_argument("--json", default="bench-acquisition.json")
     args = parser.parse_args()
     pin(0, 0)
+    tune_collector()  # as `python -m app` does
     rows = []
     for n in (int(x) for x in args.gateways.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
