@@ -18,6 +18,7 @@ from app.commands.stopping import stop_on_signals
 from app.config import SiteError, load_site
 from app.historian import HistorianError
 from app.paths import default_db_url
+from app.process import settle_after_start
 from app.sources.direct import DirectSource
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ async def serve(source: DirectSource, status_every: float) -> int:
     """Start the source, log status now and then, stop on a signal."""
     stop = stop_on_signals()
     await source.start()
+    settle_after_start()
     host, port = source.address or ("?", 0)
     log.info("serving site %s: DTUs dial %s:%s, history in %s", source.site_config.name.en, host, port,
              source.historian.where)  # fmt: skip

@@ -22,7 +22,6 @@ from app.config import Site
 from app.historian import AsyncHistory, Historian, History, StoragePolicy
 from app.historian import PointInfo as StoredPoint
 from app.model import PointKind, Sample
-from app.process import settle_after_start
 from app.simulation import plant_from_site
 from app.sources.base import (
     DataSource,
@@ -115,7 +114,6 @@ class DirectSource(DataSource):
             await self.stop()
             raise
         self._started = time.monotonic()
-        settle_after_start()
         log.info("direct source running: %d points, history in %s", len(self.site_config.points), self.historian.where)
 
     async def stop(self) -> None:
