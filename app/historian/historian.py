@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from app.model import Quality, Sample
@@ -115,28 +115,17 @@ class Historian:
                 return
             if self._closed:
                 raise NotOpen("this historian was closed; make a new one to open the database again")
-            if self.read_only:
-                self._open_read_only()
-                return
             reader = make_engine(self.url, "reader", self._busy_timeout)
+            if self.read_only:
+                self._engines = [reader]
+                self._load_from(reader, check_schema)  # never changes the database
+                return
             writer_engine = make_engine(self.url, "writer", self._busy_timeout)
             self._engines = [reader, writer_engine]
-            try:
-                # Through the reader's deferred transactions: a database that cannot be written
-                # just now (read-only file, full disk) still opens, serves its history, and the
-                # writer reports the problem and retries.
-                migrate(reader)
-                with reader.connect() as conn, conn.begin():
-                    self._load(conn)
-            except HistorianError:
-                self._dispose()
-                raise
-            except (DBAPIError, SQLAlchemyError, OSError) as exc:
-                self._dispose()
-                raise DatabaseUnavailable(f"cannot open the history database {self.where}: {describe(exc)}") from exc
-            self._queries = Queries(
-                reader, self._sql, self._points, self._recent, self._latest, self.policy, self._options["clock"]
-            )  # type: ignore[arg-type]
+            # Through the reader's deferred transactions: a database that cannot be written
+            # just now (read-only file, full disk) still opens, serves its history, and the
+            # writer reports the problem and retries.
+            self._load_from(reader, migrate)
             self._writer = Writer(
                 writer_engine,
                 self._sql,
@@ -157,11 +146,10 @@ class Historian:
             self._recent.count(),
         )
 
-    def _open_read_only(self) -> None:
-        reader = make_engine(self.url, "reader", self._busy_timeout)
-        self._engines = [reader]
+    def _load_from(self, reader: Engine, prepare: Callable[[Engine], object]) -> None:
+        """Bring the schema in line (``prepare``), load the database's state, set up the queries."""
         try:
-            check_schema(reader)
+            prepare(reader)
             with reader.connect() as conn, conn.begin():
                 self._load(conn)
         except HistorianError:
