@@ -60,6 +60,9 @@ class DeviceInfo:
     room: str | None
     state: str  # "ok" | "comm_fail" | "unknown"
     template: str = ""
+    role: str | None = None  # incomer, transformer_lv, feeder, tcu, environment, ... (site file)
+    upstream: str | None = None
+    name_en: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -194,6 +194,9 @@ class DirectSource(DataSource):
                     d.room,
                     device_state.get(d.id, "unknown"),
                     d.template,
+                    d.role,
+                    d.upstream,
+                    d.name.en,
                 )
                 for d in f.devices
             ],
