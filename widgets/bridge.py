@@ -22,6 +22,7 @@ import concurrent.futures
 import contextlib
 import inspect
 import logging
+import re
 import threading
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
@@ -39,6 +40,9 @@ T = TypeVar("T")
 #: How often the source's status is read for the status bar, in seconds.
 STATUS_PERIOD_S = 1.0
 
+#: The "[Errno 98] " / "[WinError 10048] " head of an OSError's text: a number, not words.
+_ERRNO = re.compile(r"^\[(?:Errno|WinError) -?\d+\]\s*")
+
 
 class SourceNotRunning(RuntimeError):
     """A request or query reached the bridge while its source was not (or no longer) running."""
@@ -47,8 +51,8 @@ class SourceNotRunning(RuntimeError):
 def describe(exc: BaseException) -> str:
     """An exception in words for a person: its message, or its kind when it has none."""
     text = str(exc).strip()
-    if isinstance(exc, OSError) and exc.strerror and not text:
-        text = exc.strerror
+    if isinstance(exc, OSError):
+        text = _ERRNO.sub("", text) or (exc.strerror or "")
     return text or type(exc).__name__
 
 
@@ -127,7 +131,8 @@ class SourceBridge(QObject):
         thread.join(timeout)
         if thread.is_alive():
             log.warning("the data source did not stop within %.0f s; leaving its thread behind", timeout)
-        self._deliver_now()
+        with self._pending_lock:  # nothing is delivered after stop(): widgets may be going away
+            self._pending.clear()
 
     def site(self) -> SiteModel:
         """The site's structure as it was when the source started (valid after `started`)."""

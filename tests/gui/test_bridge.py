@@ -6,6 +6,7 @@ capped at rate_hz, answers and errors come back on the GUI thread, failures are 
 
 from __future__ import annotations
 
+import socket
 import time
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from app.config import load_site
 from app.model import Sample
 from app.sources.base import SiteModel, SourceStatus
 from app.sources.direct import DirectSource
-from widgets.bridge import SourceBridge, SourceNotRunning
+from widgets.bridge import SourceBridge, SourceNotRunning, describe
 
 ALL_POINTS_S = 20.0
 
@@ -155,6 +156,25 @@ def test_bad_database_emits_error_in_words(qtbot, tmp_path):
     b.stop()
 
 
+def test_port_in_use_emits_error_in_words(qtbot, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        def factory() -> DirectSource:
+            return DirectSource(load_site(), tmp_path / "h.sqlite", listen=("127.0.0.1", port), simulate=True)
+
+        b = SourceBridge(factory)
+        with qtbot.waitSignal(b.error, timeout=20_000) as blocker:
+            b.start()
+        b.stop()
+    assert "could not start" in blocker.args[0]
+    assert str(port) in blocker.args[0]
+    assert "Traceback" not in blocker.args[0]
+    assert "Errno" not in blocker.args[0]
+
+
 def test_factory_that_raises_emits_error(qtbot, tmp_path):
     def bad_factory():
         return DirectSource(load_site(), "bogus://nowhere", listen=("127.0.0.1", 0))
@@ -196,3 +216,10 @@ def test_stop_while_starting(qtbot, tmp_path):
     b.stop()
     qtbot.wait(50)
     assert not started and not b.running
+
+
+def test_describe_speaks_words():
+    assert describe(OSError(98, "address already in use")) == "address already in use"
+    assert describe(ConnectionRefusedError(111, "Connection refused", "x")).startswith("Connection refused")
+    assert describe(TimeoutError()) == "TimeoutError"
+    assert describe(ValueError("the point T1.Ia is unknown")) == "the point T1.Ia is unknown"
