@@ -95,6 +95,8 @@ class TrendView(QWidget):
         splitter.addWidget(self.table)
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
+        self.table.setMinimumWidth(360)  # name, unit and the four numbers stay readable
+        splitter.setSizes([700, 400])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.toolbar)
