@@ -286,8 +286,8 @@ class TrendView(QWidget):
     # -- history -------------------------------------------------------------------------------
 
     def _pixels(self) -> int:
-        width = int(self.viewbox.width())
-        return width if width >= 100 else 1000
+        # At least 1000: a narrow pane still gets enough points for a useful zoom without a re-query.
+        return max(int(self.viewbox.width()), 1000)
 
     def _needs_history(self, pen: Pen, start: int, end: int) -> bool:
         fetched = pen.series.fetched
