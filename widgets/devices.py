@@ -117,7 +117,7 @@ class _Node:
         self.kind = kind
         self.id = id_
         self.name_zh = name_zh
-        self.name_en = name_en or name_zh
+        self.name_en = name_en or id_ or name_zh
         self.parent = parent
         self.children: list[_Node] = []
         self.row = 0
@@ -159,7 +159,7 @@ class DeviceTreeModel(QAbstractItemModel):
         site_node = self._add("site", "", site.name, site.name_en, self.root)
         rooms = {r.id: self._add("room", r.id, r.name, r.name_en, site_node) for r in site.rooms}
         for g in site.gateways:
-            node = self._add("gateway", g.id, g.name, g.id, rooms.get(g.room or "", site_node))
+            node = self._add("gateway", g.id, g.name, "", rooms.get(g.room or "", site_node))  # English: its id
             node.state = g.state
             self.gateways[g.id] = node
         for d in site.devices:
@@ -265,7 +265,9 @@ class DeviceTreeModel(QAbstractItemModel):
             if node.kind == "group":
                 return self.tr("Calculated points")
             name = node.name_zh if self.lang.startswith("zh") else node.name_en
-            return f"{name} ({node.id})" if node.kind in ("gateway", "device") else name
+            if node.kind in ("gateway", "device") and name != node.id:
+                return f"{name} ({node.id})"
+            return name
         if node.kind == "point":
             s = node.sample
             if col == COL_UNIT:
@@ -485,8 +487,8 @@ class DeviceBrowser(QWidget):
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.tree.header()
-        header.setStretchLastSection(False)
-        self.tree.setColumnWidth(COL_NAME, 300)
+        header.setStretchLastSection(True)
+        self.tree.setColumnWidth(COL_NAME, 360)
         self.tree.setColumnWidth(COL_VALUE, 100)
         self.tree.setColumnWidth(COL_UNIT, 60)
         self.tree.setColumnWidth(COL_QUALITY, 110)
