@@ -100,10 +100,10 @@ class DirectSource(DataSource):
         """Open the historian, start listening and scanning (and the simulator when asked)."""
         loop = asyncio.get_running_loop()
         self.historian.register_points(stored_points(self.site_config))
-        await loop.run_in_executor(self._executor, self.historian.open)
-        self._latest.update(await self._queries.latest(list(self.site_config.points)))
-        self.scan = SiteScan(self.site_config, self._on_samples, on_link=self._on_link, listen=self.listen)
         try:
+            await loop.run_in_executor(self._executor, self.historian.open)
+            self._latest.update(await self._queries.latest(list(self.site_config.points)))
+            self.scan = SiteScan(self.site_config, self._on_samples, on_link=self._on_link, listen=self.listen)
             self.address = await self.scan.start()
             if self.simulate:
                 host, port = self.address

@@ -267,7 +267,7 @@ def test_drop_of_points_adds_pens(qtbot, view):
     mime = QMimeData()
     mime.setData(MIME_POINTS, b"T1-LV-IN.P\nENV-1.temp\n\nNOPE.x\n")
     args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    enter = QDragEnterEvent(QPointF(200, 200), *args)
+    enter = QDragEnterEvent(QPoint(200, 200), *args)  # C++ takes a QPoint here, a QPointF for drops
     view.dragEnterEvent(enter)  # Qt delivers drops only inside a real drag session: call the handlers
     assert enter.isAccepted()
     event = QDropEvent(QPointF(200, 200), *args)
@@ -277,7 +277,7 @@ def test_drop_of_points_adds_pens(qtbot, view):
     assert "NOPE.x" in view.message.text()
     other = QMimeData()
     other.setText("F1.P")
-    plain = QDragEnterEvent(QPointF(200, 200), Qt.DropAction.CopyAction, other, Qt.MouseButton.LeftButton,
+    plain = QDragEnterEvent(QPoint(200, 200), Qt.DropAction.CopyAction, other, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     view.dragEnterEvent(plain)
     assert not plain.isAccepted()
