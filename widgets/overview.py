@@ -146,6 +146,7 @@ class OverviewView(QWidget):
     def _text(self, parent: QWidget, words: Callable[[], str]) -> QLabel:
         """A caption whose words are set (again) by `retranslate`."""
         label = QLabel(parent)
+        label.setWordWrap(True)  # a long room or device name wraps instead of being cut
         self._captions.append((label, words))
         return label
 
@@ -182,6 +183,7 @@ class OverviewView(QWidget):
         layout.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(content)
         outer = QVBoxLayout(self)
