@@ -27,6 +27,7 @@ from types import TracebackType
 from PySide6.QtCore import (
     QCoreApplication,
     QLibraryInfo,
+    QLocale,
     QMessageLogContext,
     QObject,
     Qt,
@@ -252,6 +253,9 @@ def load_translations(app: QCoreApplication, language: str, folder: Path | None 
     """
     if language not in LANGUAGES:
         raise ValueError(f"{language!r} is not a language of the console ({', '.join(LANGUAGES)})")
+    # Names the panes pick per language (points, devices) follow the default locale.
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China) if language == "zh_CN"
+                       else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))  # fmt: skip
     for old in _translators:
         app.removeTranslator(old)
     _translators.clear()

@@ -29,10 +29,14 @@ def format_value(value: float | None) -> str:
 
 
 def display_name(pen: Pen) -> str:
-    """The point's name in the interface language (Chinese or English), falling back to its id."""
+    """Device and point name in the interface language (Chinese or English), falling back to the id.
+
+    The device goes first: "Total active power" alone does not say which of twenty meters it is.
+    """
     info = pen.info
     chinese = QLocale().language() == QLocale.Language.Chinese
-    return (info.name if chinese else info.name_en) or info.name or info.name_en or info.id
+    name = (info.name if chinese else info.name_en) or info.name or info.name_en or info.id
+    return f"{info.device} {name}" if info.device else name
 
 
 class PenTable(QTableWidget):

@@ -1,0 +1,97 @@
+"""Starting the graphical console: application, translations, theme, bridge, main window.
+
+`python -m app` ends here (through `app.commands.console`): the only place a QApplication is
+built for the console, so the rest of `app` stays free of Qt widgets.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.config import Site, SiteError, load_site
+from app.paths import data_dir, default_db_url
+from app.sources.base import DataSource
+from app.sources.direct import DirectSource
+from widgets import runtime, settings
+from widgets.bridge import SourceBridge
+from widgets.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def dark_palette() -> QPalette:
+    """A dark Fusion palette for night shifts: low glare, state colours stay readable."""
+    p = QPalette()
+    base, text = QColor(37, 40, 45), QColor(225, 228, 232)
+    p.setColor(QPalette.ColorRole.Window, QColor(45, 48, 54))
+    p.setColor(QPalette.ColorRole.WindowText, text)
+    p.setColor(QPalette.ColorRole.Base, base)
+    p.setColor(QPalette.ColorRole.AlternateBase, QColor(50, 54, 60))
+    p.setColor(QPalette.ColorRole.Text, text)
+    p.setColor(QPalette.ColorRole.Button, QColor(55, 59, 66))
+    p.setColor(QPalette.ColorRole.ButtonText, text)
+    p.setColor(QPalette.ColorRole.Highlight, QColor(42, 130, 218))
+    p.setColor(QPalette.ColorRole.HighlightedText, QColor(255, 255, 255))
+    p.setColor(QPalette.ColorRole.ToolTipBase, base)
+    p.setColor(QPalette.ColorRole.ToolTipText, text)
+    return p
+
+
+def source_factory(site: Site, db_url: str | None, simulate: bool) -> Callable[[], DataSource]:
+    """How the bridge makes the console's data source (on its own thread)."""
+    url = db_url or default_db_url("demo" if site.path is None or site.path.name == "demo.yaml" else site.path.stem)
+
+    def make() -> DataSource:
+        listen = ("127.0.0.1", 0) if simulate else None
+        return DirectSource(site, url, listen=listen, simulate=simulate)
+
+    return make
+
+
+def run_console(site_path: str | None, db_url: str | None, simulate: bool, argv: list[str] | None = None) -> int:
+    """Open the console window on a site and run until it is closed."""
+    app = runtime.make_application(argv or sys.argv[:1])
+    runtime.install_message_handler()
+    log_file = data_dir() / "switchroom.log"
+    _log_to_file(log_file)
+    runtime.load_translations(app, str(settings.value(settings.LANGUAGE)))
+    if settings.value(settings.THEME) == "dark":
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
+    try:
+        site = load_site(site_path)
+    except SiteError as exc:
+        QMessageBox.critical(None, "SwitchRoom", QApplication.translate("Launch", "The site file cannot be used:")
+                             + "\n\n" + str(exc))  # fmt: skip
+        return 2
+    bridge = SourceBridge(source_factory(site, db_url, simulate))
+    window = MainWindow(bridge, site.tz)
+    runtime.install_excepthook(lambda: window)
+    watchdog = runtime.StallWatchdog(app)
+    watchdog.start()
+    window.show()
+    # Ctrl-C in the terminal closes the window as the menu would (layout saved, data committed);
+    # Python runs signal handlers between Qt events, which the watchdog's timer provides.
+    signal.signal(signal.SIGINT, lambda *_: window.close())
+    bridge.start()
+    try:
+        return app.exec()
+    finally:
+        bridge.stop()
+        log.info("console closed (GUI stalls over 100 ms: %d, longest %.0f ms)", watchdog.stalls, watchdog.longest_ms)
+
+
+def _log_to_file(path: Path) -> None:
+    from logging.handlers import RotatingFileHandler  # noqa: PLC0415
+
+    handler = RotatingFileHandler(path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+    logging.getLogger().setLevel(min(logging.getLogger().level or logging.INFO, logging.INFO))

@@ -1,0 +1,372 @@
+"""The operator console's main window: docks, menus, the alarm banner's place, the status bar.
+
+Every pane is a dock an operator can move, float onto a second monitor or close; the layout is
+saved per user and can be reset to the default.  The window owns no data: it wires the
+`SourceBridge`'s signals to the panes and the panes' requests back to the bridge.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, QEvent, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.model import Sample
+from app.sources.base import SourceStatus
+from drivers.link import LinkEvent, LinkState
+from widgets import runtime, settings
+from widgets.bridge import SourceBridge
+from widgets.devices import DeviceBrowser
+from widgets.log_view import LogView
+from widgets.overview import OverviewView
+from widgets.trends import TrendView
+
+log = logging.getLogger(__name__)
+
+
+class AlarmBannerSlot(QFrame):
+    """The always-visible strip at the top where the alarm banner lives.
+
+    Until the alarm engine exists it shows the active-alarm counts it is given (none).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("alarmBanner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setMinimumHeight(36)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        self.label = QLabel(self)
+        layout.addWidget(self.label)
+        layout.addStretch(1)
+        self.set_counts({})
+
+    def set_counts(self, counts: dict[int, int]) -> None:
+        """Active alarms per level (1 critical .. 4 notice)."""
+        self.counts = dict(counts)
+        total = sum(counts.values())
+        if total == 0:
+            self.label.setText(QCoreApplication.translate("MainWindow", "No active alarms"))
+        else:
+            self.label.setText(QCoreApplication.translate("MainWindow", "Active alarms: %n", None, total))
+
+
+class MainWindow(QMainWindow):
+    """Docks: overview (centre), device browser, trends, log; banner on top; status bar below."""
+
+    def __init__(self, bridge: SourceBridge, tz: ZoneInfo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.tz = tz
+        self.setObjectName("MainWindow")
+        self.resize(1400, 900)
+        self.trends: list[TrendView] = []
+        self._docks: dict[str, QDockWidget] = {}
+        self._texts: list[tuple[Callable[[str], object], str]] = []  # (setter, English source)
+        self._site_name = ""
+        self._default_state: QByteArray | None = None
+
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.banner = AlarmBannerSlot(central)
+        column.addWidget(self.banner)
+        self._body = QVBoxLayout()
+        column.addLayout(self._body, 1)
+        self.setCentralWidget(central)
+        self.setDockNestingEnabled(True)
+
+        self.log_view = LogView(self)
+        self.log_view.install()
+        log_dock = self._dock("log", "", self.log_view, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._t(log_dock.setWindowTitle, QT_TRANSLATE_NOOP("MainWindow", "Log"))
+        self._make_status_bar()
+        self._make_menus()
+        self._title()
+        self.overview: OverviewView | None = None
+        self.browser: DeviceBrowser | None = None
+
+        bridge.started.connect(self._source_started)
+        bridge.samples.connect(self._on_samples)
+        bridge.link_event.connect(self._on_link)
+        bridge.status.connect(self._on_status)
+        bridge.error.connect(self._on_error)
+        self._clock = QTimer(self)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start(1000)
+        self._tick()
+
+    # -- construction -------------------------------------------------------------------------
+
+    def _t(self, setter: Callable[[str], object], source: str) -> None:
+        """Set a static text now and again whenever the language changes."""
+        self._texts.append((setter, source))
+        setter(QCoreApplication.translate("MainWindow", source))
+
+    def _title(self) -> None:
+        if self._site_name:
+            self.setWindowTitle(
+                QCoreApplication.translate("MainWindow", "SwitchRoom — %1").replace("%1", self._site_name)
+            )
+        else:
+            self.setWindowTitle(QCoreApplication.translate("MainWindow", "SwitchRoom"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        """Retranslate when the language is switched at runtime."""
+        if event.type() == QEvent.Type.LanguageChange:
+            for setter, source in self._texts:
+                setter(QCoreApplication.translate("MainWindow", source))
+            self._title()
+            self.banner.set_counts(self.banner.counts)
+        super().changeEvent(event)
+
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{name}")
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(area, dock)
+        self._docks[name] = dock
+        return dock
+
+    def _make_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.source_label = QLabel(QCoreApplication.translate("MainWindow", "Source: starting…"), self)
+        self.gateways_label = QLabel(QCoreApplication.translate("MainWindow", "Gateways: –"), self)
+        self.db_label = QLabel(QCoreApplication.translate("MainWindow", "Database: –"), self)
+        self.user_label = QLabel(self)
+        self._t(self.user_label.setText, QT_TRANSLATE_NOOP("MainWindow", "Not logged in"))
+        self.clock_label = QLabel(self)
+        for w in (self.source_label, self.gateways_label, self.db_label, self.user_label):
+            bar.addWidget(w)
+        bar.addPermanentWidget(self.clock_label)
+
+    def _make_menus(self) -> None:
+        menus = self.menuBar()
+        file_menu = menus.addMenu("")
+        self._t(file_menu.setTitle, QT_TRANSLATE_NOOP("MainWindow", "&File"))
+        quit_action = QAction(self)
+        self._t(quit_action.setText, QT_TRANSLATE_NOOP("MainWindow", "&Quit"))
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view = menus.addMenu("")
+        self._t(view.setTitle, QT_TRANSLATE_NOOP("MainWindow", "&View"))
+        self.view_menu = view
+        self.fullscreen_action = QAction(self, checkable=True)
+        self._t(self.fullscreen_action.setText, QT_TRANSLATE_NOOP("MainWindow", "&Full screen"))
+        self.fullscreen_action.setShortcut(QKeySequence(Qt.Key.Key_F11))
+        self.fullscreen_action.toggled.connect(self.set_full_screen)
+        view.addAction(self.fullscreen_action)
+        reset = QAction(self)
+        self._t(reset.setText, QT_TRANSLATE_NOOP("MainWindow", "&Reset layout"))
+        reset.triggered.connect(self.reset_layout)
+        view.addAction(reset)
+        view.addSeparator()
+        theme = view.addMenu("")
+        self._t(theme.setTitle, QT_TRANSLATE_NOOP("MainWindow", "&Theme"))
+        for key, label in (
+            ("light", QT_TRANSLATE_NOOP("MainWindow", "Light")),
+            ("dark", QT_TRANSLATE_NOOP("MainWindow", "Dark")),
+        ):
+            action = QAction(self, checkable=True)
+            self._t(action.setText, label)
+            action.setChecked(settings.value(settings.THEME) == key)
+            action.triggered.connect(lambda _=False, k=key: self._choose(settings.THEME, k))
+            theme.addAction(action)
+        language = view.addMenu("")
+        self._t(language.setTitle, QT_TRANSLATE_NOOP("MainWindow", "&Language"))
+        for key, label in (("zh_CN", "简体中文"), ("en", "English")):
+            action = QAction(label, self, checkable=True)
+            action.setChecked(settings.value(settings.LANGUAGE) == key)
+            action.triggered.connect(lambda _=False, k=key: self._choose(settings.LANGUAGE, k))
+            language.addAction(action)
+        view.addSeparator()
+        view.addAction(self._docks["log"].toggleViewAction())
+
+        tools = menus.addMenu("")
+        self._t(tools.setTitle, QT_TRANSLATE_NOOP("MainWindow", "&Tools"))
+        new_trend = QAction(self)
+        self._t(new_trend.setText, QT_TRANSLATE_NOOP("MainWindow", "New &trend"))
+        new_trend.setShortcut(QKeySequence("Ctrl+T"))
+        new_trend.triggered.connect(lambda: self.open_trend(None))
+        tools.addAction(new_trend)
+
+        toolbar = self.addToolBar("")
+        self._t(toolbar.setWindowTitle, QT_TRANSLATE_NOOP("MainWindow", "Main"))
+        toolbar.setObjectName("toolbar-main")
+        toolbar.addAction(new_trend)
+        toolbar.addAction(self.fullscreen_action)
+        toolbar.addAction(reset)
+
+    # -- the source -------------------------------------------------------------------------------
+
+    @Slot()
+    def _source_started(self) -> None:
+        site = self.bridge.site()
+        self._site_name = site.name
+        self._title()
+        self.overview = OverviewView(site, self, first_of_day=self._first_of_day)
+        self.overview.open_trend.connect(self.open_trend)
+        self._body.addWidget(self.overview)
+        self.browser = DeviceBrowser(site, self)
+        self.browser.open_trend.connect(self.open_trend)
+        dock = self._dock("devices", "", self.browser, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._t(dock.setWindowTitle, QT_TRANSLATE_NOOP("MainWindow", "Devices"))
+        self.view_menu.addAction(dock.toggleViewAction())
+        self._default_state = self.saveState()
+        self._restore_layout()
+        if self.bridge.latest:
+            self._on_samples(dict(self.bridge.latest))
+
+    @Slot(dict)
+    def _on_samples(self, batch: dict[str, Sample]) -> None:
+        if self.browser is not None:
+            self.browser.on_samples(batch)
+        if self.overview is not None:
+            self.overview.on_samples(batch)
+        for trend in self.trends:
+            trend.on_samples(batch)
+
+    @Slot(object)
+    def _on_link(self, event: LinkEvent) -> None:
+        online = event.state is LinkState.ONLINE
+        if event.state in (LinkState.ONLINE, LinkState.OFFLINE):
+            if self.browser is not None:
+                self.browser.on_gateway_state(event.gateway, online)
+            if self.overview is not None:
+                self.overview.on_gateway_state(event.gateway, online)
+
+    @Slot(object)
+    def _on_status(self, status: SourceStatus) -> None:
+        kind = (
+            QCoreApplication.translate("MainWindow", "direct")
+            if status.kind == "direct"
+            else QCoreApplication.translate("MainWindow", "cloud")
+        )
+        self.source_label.setText(QCoreApplication.translate("MainWindow", "Source: %1").replace("%1", kind))
+        self.gateways_label.setText(
+            QCoreApplication.translate("MainWindow", "Gateways online: %1/%2")
+            .replace("%1", str(status.gateways_online))
+            .replace("%2", str(status.gateways_total))
+        )
+        self.db_label.setText(
+            QCoreApplication.translate("MainWindow", "Database: %1").replace(
+                "%1", QCoreApplication.translate("MainWindow", "OK") if status.db == "ok" else status.db
+            )
+        )
+        if self.overview is not None:
+            self.overview.on_status(status)
+
+    @Slot(str)
+    def _on_error(self, message: str) -> None:
+        log.error("%s", message)
+        self.statusBar().showMessage(message, 15000)
+        QMessageBox.warning(self, QCoreApplication.translate("MainWindow", "SwitchRoom"), message)
+
+    @Slot()
+    def _tick(self) -> None:
+        self.clock_label.setText(datetime.now(self.tz).strftime("%Y-%m-%d %H:%M:%S"))
+
+    # -- trends ----------------------------------------------------------------------------------
+
+    @Slot(str)
+    def open_trend(self, point: str | None) -> TrendView:
+        """A new trend pane (with ``point`` as its first pen)."""
+        site = self.bridge.site()
+        infos = {p.id: p for p in site.points}
+        view = TrendView(self._fetch_history, infos.get, self.tz, self)
+        if point:
+            view.add_pen(point)
+        self.trends.append(view)
+        name = f"trend-{len(self.trends)}"
+        title = QCoreApplication.translate("MainWindow", "Trend %1").replace("%1", str(len(self.trends)))
+        dock = self._dock(name, title, view, Qt.DockWidgetArea.RightDockWidgetArea)
+        dock.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dock.destroyed.connect(lambda _=None, v=view: self.trends.remove(v) if v in self.trends else None)
+        dock.raise_()
+        return view
+
+    def _first_of_day(self, points: list[str], on_done) -> None:  # noqa: ANN001
+        """Each counter's value at the site's local midnight (today's energy starts there)."""
+        now = datetime.now(self.tz)
+        midnight = int(now.replace(hour=0, minute=0, second=0, microsecond=0).timestamp() * 1000)
+
+        def values(found: dict) -> None:
+            on_done({point: sample.value for point, sample in found.items()})
+
+        self.bridge.request(lambda source: source.as_of(points, midnight), values, lambda exc: log.warning(
+            "today's energy baseline could not be read: %s", exc))  # fmt: skip
+
+    def _fetch_history(self, point: str, start: int, end: int, max_points: int, on_done, on_error) -> None:  # noqa: ANN001
+        self.bridge.request(lambda source: source.history(point, start, end, max_points), on_done, on_error)
+
+    # -- layout ----------------------------------------------------------------------------------
+
+    def set_full_screen(self, on: bool) -> None:
+        """Full screen for a wall display (F11)."""
+        if on:
+            self.showFullScreen()
+        else:
+            self.showNormal()
+
+    def reset_layout(self) -> None:
+        """Back to the default arrangement of panes."""
+        if self._default_state is not None:
+            self.restoreState(self._default_state)
+        for dock in self._docks.values():
+            dock.setFloating(False)
+            dock.show()
+
+    def _restore_layout(self) -> None:
+        geometry = settings.value(settings.WINDOW_GEOMETRY)
+        state = settings.value(settings.WINDOW_STATE)
+        if geometry:
+            self.restoreGeometry(QByteArray(geometry))
+        if state:
+            self.restoreState(QByteArray(state))
+
+    def save_layout(self) -> None:
+        """Remember the window's geometry and the docks' arrangement for this user."""
+        settings.set_value(settings.WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))
+        settings.set_value(settings.WINDOW_STATE, bytes(self.saveState().data()))
+
+    def _choose(self, setting: settings.Setting, value: str) -> None:
+        settings.set_value(setting, value)
+        if setting is settings.LANGUAGE:
+            app = QCoreApplication.instance()
+            if app is not None:
+                runtime.load_translations(app, value)  # every pane retranslates itself
+            return
+        QMessageBox.information(
+            self,
+            QCoreApplication.translate("MainWindow", "SwitchRoom"),
+            QCoreApplication.translate("MainWindow", "The change takes effect when the console restarts."),
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        """Save the layout on the way out."""
+        self.save_layout()
+        self.log_view.uninstall()
+        super().closeEvent(event)
