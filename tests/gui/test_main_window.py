@@ -54,7 +54,7 @@ def shot(widget, name: str) -> None:
 
 
 def test_live_values_trend_gateway_loss_and_layout(qtbot, console):
-    window, bridge, made = console
+    window, bridge, _ = console
     qtbot.waitUntil(lambda: len(bridge.latest) >= 900, timeout=30_000)
     qtbot.waitUntil(lambda: "Gateways online: 4/4" in window.gateways_label.text(), timeout=10_000)
     assert window.browser is not None and window.overview is not None
