@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.resize(1400, 900)
         self.trends: list[TrendView] = []
+        self._trend_serial = 0
         self._docks: dict[str, QDockWidget] = {}
         self._texts: list[tuple[Callable[[str], object], str]] = []  # (setter, English source)
         self._site_name = ""
@@ -300,13 +301,23 @@ class MainWindow(QMainWindow):
         if point:
             view.add_pen(point)
         self.trends.append(view)
-        name = f"trend-{len(self.trends)}"
-        title = QCoreApplication.translate("MainWindow", "Trend %1").replace("%1", str(len(self.trends)))
-        dock = self._dock(name, title, view, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._trend_serial += 1
+        name = f"trend-{self._trend_serial}"
+        title = QCoreApplication.translate("MainWindow", "Trend %1").replace("%1", str(self._trend_serial))
+        # Trends open as tabs beside the log, below the overview: the overview keeps its width.
+        dock = self._dock(name, title, view, Qt.DockWidgetArea.BottomDockWidgetArea)
+        log_dock = self._docks["log"]
+        if log_dock.isVisible() and not log_dock.isFloating():
+            self.tabifyDockWidget(log_dock, dock)
         dock.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dock.destroyed.connect(lambda _=None, v=view: self.trends.remove(v) if v in self.trends else None)
-        dock.raise_()
+        dock.destroyed.connect(lambda _=None, v=view, n=name: self._trend_closed(v, n))
+        QTimer.singleShot(0, dock.raise_)  # once the tab exists, bring it to the front
         return view
+
+    def _trend_closed(self, view: TrendView, name: str) -> None:
+        if view in self.trends:
+            self.trends.remove(view)
+        self._docks.pop(name, None)
 
     def _first_of_day(self, points: list[str], on_done) -> None:  # noqa: ANN001
         """Each counter's value at the site's local midnight (today's energy starts there)."""
