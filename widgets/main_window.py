@@ -7,6 +7,7 @@ saved per user and can be reset to the default.  The window owns no data: it wir
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -33,9 +35,11 @@ from widgets.bridge import SourceBridge
 from widgets.devices import DeviceBrowser
 from widgets.log_view import LogView
 from widgets.overview import OverviewView
-from widgets.trends import TrendView
+from widgets.trends import TrendSetError, TrendView
 
 log = logging.getLogger(__name__)
+
+OPEN_PREFIX = "open-"  # trend sets under these names are the trends open at the last close
 
 
 class AlarmBannerSlot(QFrame):
@@ -213,6 +217,13 @@ class MainWindow(QMainWindow):
         new_trend.setShortcut(QKeySequence("Ctrl+T"))
         new_trend.triggered.connect(lambda: self.open_trend(None))
         tools.addAction(new_trend)
+        save_set = QAction(self)
+        self._t(save_set.setText, QT_TRANSLATE_NOOP("MainWindow", "&Save trend as set…"))
+        save_set.triggered.connect(self._save_trend_set)
+        tools.addAction(save_set)
+        self.sets_menu = tools.addMenu("")
+        self._t(self.sets_menu.setTitle, QT_TRANSLATE_NOOP("MainWindow", "&Open trend set"))
+        self.sets_menu.aboutToShow.connect(self._fill_sets_menu)
 
         toolbar = self.addToolBar("")
         self._t(toolbar.setWindowTitle, QT_TRANSLATE_NOOP("MainWindow", "Main"))
@@ -240,6 +251,7 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         if self.bridge.latest:
             self._on_samples(dict(self.bridge.latest))
+        self._reopen_trends()
 
     @Slot(dict)
     def _on_samples(self, batch: dict[str, Sample]) -> None:
@@ -314,6 +326,51 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, dock.raise_)  # once the tab exists, bring it to the front
         return view
 
+    # -- trend sets: the open trends come back on restart; named sets on demand --------------------
+
+    @staticmethod
+    def _stored_sets() -> dict[str, object]:
+        return dict(json.loads(settings.value(settings.TREND_SETS) or "{}"))
+
+    def _remember_open_trends(self) -> None:
+        sets = {k: v for k, v in self._stored_sets().items() if not k.startswith(OPEN_PREFIX)}
+        for i, view in enumerate(self.trends, 1):
+            sets[f"{OPEN_PREFIX}{i}"] = view.to_dict()
+        settings.set_value(settings.TREND_SETS, json.dumps(sets, ensure_ascii=False))
+
+    def _reopen_trends(self) -> None:
+        for key, data in sorted(self._stored_sets().items()):
+            if key.startswith(OPEN_PREFIX):
+                self._open_set(data)
+
+    def _open_set(self, data: object) -> None:
+        view = self.open_trend(None)
+        try:
+            missing = view.from_dict(data)
+        except TrendSetError as exc:
+            log.warning("a stored trend set could not be opened: %s", exc)
+            return
+        if missing:
+            log.warning("trend set points not on this site: %s", ", ".join(missing))
+
+    def _save_trend_set(self) -> None:
+        if not self.trends:
+            return
+        name, ok = QInputDialog.getText(self, QCoreApplication.translate("MainWindow", "Save trend set"),
+                                        QCoreApplication.translate("MainWindow", "Name of the set:"))  # fmt: skip
+        name = name.strip()
+        if ok and name and not name.startswith(OPEN_PREFIX):
+            sets = self._stored_sets()
+            sets[name] = self.trends[-1].to_dict()
+            settings.set_value(settings.TREND_SETS, json.dumps(sets, ensure_ascii=False))
+
+    def _fill_sets_menu(self) -> None:
+        self.sets_menu.clear()
+        for name, data in sorted(self._stored_sets().items()):
+            if not name.startswith(OPEN_PREFIX):
+                action = self.sets_menu.addAction(name)
+                action.triggered.connect(lambda _=False, d=data: self._open_set(d))
+
     def _trend_closed(self, view: TrendView, name: str) -> None:
         if view in self.trends:
             self.trends.remove(view)
@@ -377,7 +434,8 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        """Save the layout on the way out."""
+        """Save the layout and the open trends on the way out."""
         self.save_layout()
+        self._remember_open_trends()
         self.log_view.uninstall()
         super().closeEvent(event)

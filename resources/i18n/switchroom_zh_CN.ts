@@ -90,7 +90,7 @@
 <context>
     <name>Launch</name>
     <message>
-        <location filename="../../widgets/launch.py" line="70" />
+        <location filename="../../widgets/launch.py" line="71" />
         <source>The site file cannot be used:</source>
         <translation>站点文件无法使用：</translation>
     </message>
@@ -164,154 +164,174 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../widgets/main_window.py" line="64" />
+        <location filename="../../widgets/main_window.py" line="68" />
         <source>No active alarms</source>
         <translation>无活动报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="66" />
+        <location filename="../../widgets/main_window.py" line="70" />
         <source>Active alarms: %n</source>
         <translation>活动报警：%n 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="128" />
-        <location filename="../../widgets/main_window.py" line="286" />
-        <location filename="../../widgets/main_window.py" line="364" />
+        <location filename="../../widgets/main_window.py" line="133" />
+        <location filename="../../widgets/main_window.py" line="299" />
+        <location filename="../../widgets/main_window.py" line="432" />
         <source>SwitchRoom</source>
         <translation>SwitchRoom 配电房监控</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="98" />
+        <location filename="../../widgets/main_window.py" line="103" />
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="154" />
+        <location filename="../../widgets/main_window.py" line="159" />
         <source>Source: starting…</source>
         <translation>数据源：启动中…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="155" />
+        <location filename="../../widgets/main_window.py" line="160" />
         <source>Gateways: –</source>
         <translation>网关：–</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="156" />
+        <location filename="../../widgets/main_window.py" line="161" />
         <source>Database: –</source>
         <translation>数据库：–</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="158" />
+        <location filename="../../widgets/main_window.py" line="163" />
         <source>Not logged in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="167" />
+        <location filename="../../widgets/main_window.py" line="172" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="169" />
+        <location filename="../../widgets/main_window.py" line="174" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="175" />
+        <location filename="../../widgets/main_window.py" line="180" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="178" />
+        <location filename="../../widgets/main_window.py" line="183" />
         <source>&amp;Full screen</source>
         <translation>全屏(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="183" />
+        <location filename="../../widgets/main_window.py" line="188" />
         <source>&amp;Reset layout</source>
         <translation>恢复默认布局(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="188" />
+        <location filename="../../widgets/main_window.py" line="193" />
         <source>&amp;Theme</source>
         <translation>主题(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="190" />
+        <location filename="../../widgets/main_window.py" line="195" />
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="191" />
+        <location filename="../../widgets/main_window.py" line="196" />
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="199" />
+        <location filename="../../widgets/main_window.py" line="204" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="209" />
+        <location filename="../../widgets/main_window.py" line="214" />
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="211" />
+        <location filename="../../widgets/main_window.py" line="216" />
         <source>New &amp;trend</source>
         <translation>新建趋势(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="217" />
+        <location filename="../../widgets/main_window.py" line="221" />
+        <source>&amp;Save trend as set…</source>
+        <translation>保存趋势组(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="225" />
+        <source>&amp;Open trend set</source>
+        <translation>打开趋势组(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="229" />
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="125" />
+        <location filename="../../widgets/main_window.py" line="130" />
         <source>SwitchRoom — %1</source>
         <translation>SwitchRoom — %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="236" />
+        <location filename="../../widgets/main_window.py" line="248" />
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="264" />
+        <location filename="../../widgets/main_window.py" line="277" />
         <source>direct</source>
         <translation>直连</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="266" />
+        <location filename="../../widgets/main_window.py" line="279" />
         <source>cloud</source>
         <translation>云端</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="268" />
+        <location filename="../../widgets/main_window.py" line="281" />
         <source>Source: %1</source>
         <translation>数据源：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="270" />
+        <location filename="../../widgets/main_window.py" line="283" />
         <source>Gateways online: %1/%2</source>
         <translation>网关在线：%1/%2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="275" />
+        <location filename="../../widgets/main_window.py" line="288" />
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="276" />
+        <location filename="../../widgets/main_window.py" line="289" />
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="304" />
+        <location filename="../../widgets/main_window.py" line="318" />
         <source>Trend %1</source>
         <translation>趋势 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="365" />
+        <location filename="../../widgets/main_window.py" line="359" />
+        <source>Save trend set</source>
+        <translation>保存趋势组</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="360" />
+        <source>Name of the set:</source>
+        <translation>趋势组名称：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="433" />
         <source>The change takes effect when the console restarts.</source>
         <translation>更改将在监控软件重新启动后生效。</translation>
     </message>
@@ -505,62 +525,62 @@
 <context>
     <name>PenTable</name>
     <message>
-        <location filename="../../widgets/trends/legend.py" line="48" />
+        <location filename="../../widgets/trends/legend.py" line="52" />
         <source>Pen</source>
         <translation>曲线</translation>
     </message>
     <message>
-        <location filename="../../widgets/trends/legend.py" line="48" />
+        <location filename="../../widgets/trends/legend.py" line="52" />
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../widgets/trends/legend.py" line="48" />
+        <location filename="../../widgets/trends/legend.py" line="52" />
         <source>Cursor</source>
         <translation>光标值</translation>
     </message>
     <message>
-        <location filename="../../widgets/trends/legend.py" line="48" />
+        <location filename="../../widgets/trends/legend.py" line="52" />
         <source>Min</source>
         <translation>最小</translation>
     </message>
     <message>
-        <location filename="../../widgets/trends/legend.py" line="48" />
+        <location filename="../../widgets/trends/legend.py" line="52" />
         <source>Max</source>
         <translation>最大</translation>
     </message>
     <message>
-        <location filename="../../widgets/trends/legend.py" line="48" />
+        <location filename="../../widgets/trends/legend.py" line="52" />
         <source>Avg</source>
         <translation>平均</translation>
     </message>
     <message>
-        <location filename="../../widgets/trends/legend.py" line="95" />
+        <location filename="../../widgets/trends/legend.py" line="99" />
         <source>stale</source>
         <translation>数据陈旧</translation>
     </message>
     <message>
-        <location filename="../../widgets/trends/legend.py" line="95" />
+        <location filename="../../widgets/trends/legend.py" line="99" />
         <source>no communication</source>
         <translation>通讯中断</translation>
     </message>
     <message>
-        <location filename="../../widgets/trends/legend.py" line="96" />
+        <location filename="../../widgets/trends/legend.py" line="100" />
         <source>bad value</source>
         <translation>数值异常</translation>
     </message>
     <message>
-        <location filename="../../widgets/trends/legend.py" line="97" />
+        <location filename="../../widgets/trends/legend.py" line="101" />
         <source>{value} ({quality})</source>
         <translation>{value}（{quality}）</translation>
     </message>
     <message>
-        <location filename="../../widgets/trends/legend.py" line="132" />
+        <location filename="../../widgets/trends/legend.py" line="136" />
         <source>Own axis</source>
         <translation>独立坐标轴</translation>
     </message>
     <message>
-        <location filename="../../widgets/trends/legend.py" line="136" />
+        <location filename="../../widgets/trends/legend.py" line="140" />
         <source>Remove pen</source>
         <translation>移除曲线</translation>
     </message>
@@ -708,18 +728,18 @@
 <context>
     <name>_CrashReport</name>
     <message>
-        <location filename="../../widgets/runtime.py" line="132" />
+        <location filename="../../widgets/runtime.py" line="133" />
         <source>SwitchRoom: unexpected error</source>
         <extracomment>Where the console's compiled translations (switchroom_&lt;lang&gt;.qm) are shipped. Fonts with Simplified Chinese glyphs, best first: Noto (Linux, bundled), then Windows and macOS.</extracomment>
         <translation>SwitchRoom：意外错误</translation>
     </message>
     <message>
-        <location filename="../../widgets/runtime.py" line="133" />
+        <location filename="../../widgets/runtime.py" line="134" />
         <source>An unexpected error happened. It was written to the log; the console keeps running.</source>
         <translation>发生了意外错误，已写入日志；监控软件继续运行。</translation>
     </message>
     <message>
-        <location filename="../../widgets/runtime.py" line="134" />
+        <location filename="../../widgets/runtime.py" line="135" />
         <source>{0}
 (in the thread {1})</source>
         <translation>{0}

@@ -87,6 +87,13 @@ def test_live_values_trend_gateway_loss_and_layout(qtbot, console):
     window._restore_layout()
     assert not log_dock.isVisible()
 
+    # The trends open at closing come back; a stored set naming a point the site lacks is reported.
+    window._remember_open_trends()
+    before = len(window.trends)
+    window._reopen_trends()
+    assert len(window.trends) == 2 * before
+    assert window.trends[-1].pens() == ["T1-LV-IN.Ia"]
+
 
 def test_language_switch_at_runtime(qtbot, console):
     window, bridge, _ = console
