@@ -301,3 +301,27 @@ def test_screenshot(qtbot, view, theme):
     qtbot.mouseMove(view.plot_widget, QPoint(300, 200))
     ARTIFACTS.mkdir(exist_ok=True)
     assert view.grab().save(str(ARTIFACTS / f"trends_{theme}.png"))
+
+
+def test_long_range_stats_and_grey_stretches_match_numpy():
+    from widgets.trends.series import PenSeries
+
+    series = PenSeries()
+    n = 20_000
+    ts = DAY0 + np.arange(n, dtype=np.int64) * 1000
+    values = np.sin(np.arange(n) / 500.0) * 100 + np.arange(n) * 0.01
+    quality = np.zeros(n, np.uint8)
+    quality[5_000:5_300] = int(Quality.STALE)
+    quality[12_345] = int(Quality.COMM_FAIL)
+    series.load_arrays(ts, values, quality, int(ts[0]), int(ts[-1]))
+    for i0, i1 in ((0, n - 1), (17, 19_000), (4_999, 9_000), (1_000, 6_000)):  # long ranges use block summaries
+        stats = series.stats(int(ts[i0]), int(ts[i1]))
+        good = values[i0 : i1 + 1][quality[i0 : i1 + 1] == 0]
+        assert stats.count == len(good)
+        assert stats.min == good.min() and stats.max == good.max()
+        assert stats.avg == pytest.approx(good.mean())
+    x, y = series.bad_stretches()
+    # Two stretches, each led by the last good value, one NaN between them: no million NaNs.
+    assert len(x) == (300 + 1) + 1 + (1 + 1)
+    assert np.isnan(y).sum() == 1 and y[0] == values[4_999] and y[-1] == values[12_345]
+    assert np.all(np.diff(x) >= 0)

@@ -19,8 +19,17 @@ OWN_AXIS = "own"
 UNIT_AXIS = "unit"
 
 
+# Peak downsampling draws each bucket as its maximum and minimum, so one bucket per pixel column
+# already shows the whole envelope; pyqtgraph's default of five per pixel draws five times the
+# segments (with a 2 px pen, the largest cost of a frame) for no visible difference.  History
+# answers hold about two points per pixel, so they are usually drawn as they came; only denser data
+# (raw loads, a long live tail) is reduced here.
+SAMPLES_PER_PIXEL = 1.0
+
+
 def _curve(pen: object) -> pg.PlotDataItem:
     item = pg.PlotDataItem(pen=pen, connect="finite", clipToView=True, skipFiniteCheck=False)
+    item.opts["autoDownsampleFactor"] = SAMPLES_PER_PIXEL  # no setter for it in pyqtgraph 0.14
     item.setDownsampling(auto=True, method="peak")
     return item
 
@@ -67,5 +76,5 @@ class Pen:
         draw = self.series.draw
         x = draw["x"]
         self.curve.setData(x, draw["good"], connect="finite")
-        self.bad_curve.setData(x, draw["bad"], connect="finite")
+        self.bad_curve.setData(*self.series.bad_stretches(), connect="finite")
         self.dirty = False

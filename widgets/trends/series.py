@@ -22,6 +22,8 @@ from app.model import Quality
 
 GOOD = int(Quality.GOOD)
 _MIN_CAPACITY = 1024
+BLOCK = 1024  # rows per block of the statistics summary
+_EMPTY = np.empty(0, np.float64)
 
 
 class Columns:
@@ -104,13 +106,14 @@ class PenSeries:
         self.history_rows = 0  # the first rows that came from the last history answer
         self.bucket_ms = 0  # width of those rows when they are buckets
         self.fetched: tuple[int, int] | None = None  # the range the history answer covers
+        self.bad_points = 0  # draw points on the grey line; none (the usual case) means nothing to hand it
+        self.summary = BlockSummary()
 
     # -- filling -------------------------------------------------------------------------------
 
     def set_history(self, history: History, start: int, end: int) -> None:
         """Replace the history part; live samples newer than it stay after it."""
-        self.rows.reset()
-        self.draw.reset()
+        self._reset()
         if history.raw:
             arr = np.array(history.samples, dtype=np.float64).reshape(-1, 3)
             ts = arr[:, 0].astype(np.int64)
@@ -141,8 +144,7 @@ class PenSeries:
 
     def load_arrays(self, ts: np.ndarray, value: np.ndarray, quality: np.ndarray, start: int, end: int) -> None:
         """Replace everything with raw columns (replays, benchmarks): no history query behind it."""
-        self.rows.reset()
-        self.draw.reset()
+        self._reset()
         self._add_rows(np.asarray(ts, np.int64), np.asarray(value, np.float64), np.asarray(value, np.float64),
                        np.asarray(value, np.float64), np.asarray(quality, np.uint8), 0)
         self.history_rows = self.rows.size
@@ -163,6 +165,12 @@ class PenSeries:
         v = np.array([value], np.float64)
         self._add_rows(np.array([ts], np.int64), v, v, v, np.array([int(quality)], np.uint8), 0)
         return True
+
+    def _reset(self) -> None:
+        self.rows.reset()
+        self.draw.reset()
+        self.bad_points = 0
+        self.summary.clear()
 
     def _add_rows(self, ts: np.ndarray, value: np.ndarray, vmin: np.ndarray, vmax: np.ndarray,
                   quality: np.ndarray, bucket_ms: int) -> None:
@@ -188,7 +196,26 @@ class PenSeries:
         bad_y = np.where(bad_shown, y, np.nan)
         if bad[0] and self.draw.size and previous_good:
             self.draw.set_last("bad", self.draw["good"][-1])
+            self.bad_points += 1
+        self.bad_points += int(np.count_nonzero(bad_shown))
         self.draw.extend(x=x, good=good_y, bad=bad_y)
+
+    def bad_stretches(self) -> tuple[np.ndarray, np.ndarray]:
+        """The grey line's points: only the stretches that are not good, one NaN between stretches.
+
+        Handing the curve a million NaNs with a few values among them would make every pan and
+        zoom clip, downsample and path them; the stretches alone are usually nothing at all.
+        """
+        if not self.bad_points:
+            return _EMPTY, _EMPTY
+        x, y = self.draw["x"], self.draw["bad"]
+        keep = np.flatnonzero(np.isfinite(y))
+        if keep.size == 0:
+            return _EMPTY, _EMPTY
+        starts = np.flatnonzero(np.diff(keep) > 1) + 1  # positions in ``keep`` where a new stretch begins
+        out_x = np.insert(x[keep], starts, x[keep[starts - 1]])  # the gap sits on the last x of the stretch
+        out_y = np.insert(y[keep], starts, np.nan)
+        return out_x, out_y
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -209,6 +236,11 @@ class PenSeries:
         i1 = int(np.searchsorted(times, end, side="right"))
         if i1 <= i0:
             return None
+        if i1 - i0 >= 4 * BLOCK:
+            return self._summary_stats(i0, i1)
+        return self._raw_stats(i0, i1)
+
+    def _raw_stats(self, i0: int, i1: int) -> Stats | None:
         keep = self.rows["quality"][i0:i1] == GOOD
         value = self.rows["value"][i0:i1][keep]
         finite = np.isfinite(value)
@@ -217,6 +249,18 @@ class PenSeries:
         lo = self.rows["vmin"][i0:i1][keep][finite]
         hi = self.rows["vmax"][i0:i1][keep][finite]
         return Stats(float(lo.min()), float(hi.max()), float(value[finite].mean()), int(finite.sum()))
+
+    def _summary_stats(self, i0: int, i1: int) -> Stats | None:
+        # Whole blocks from the summary, the ragged ends row by row: a million rows read as a thousand.
+        self.summary.extend(self.rows)
+        b0, b1 = -(-i0 // BLOCK), min(i1 // BLOCK, self.summary.blocks)
+        parts = [self._raw_stats(i0, b0 * BLOCK), self.summary.stats(b0, b1), self._raw_stats(b1 * BLOCK, i1)]
+        found = [p for p in parts if p is not None]
+        if not found:
+            return None
+        count = sum(p.count for p in found)
+        total = sum(p.avg * p.count for p in found)
+        return Stats(min(p.min for p in found), max(p.max for p in found), total / count, count)
 
     def visible_rows(self, start: int, end: int) -> tuple[int, dict[str, np.ndarray]]:
         """The index of the first model row with start <= ts <= end, and those rows (for exports)."""
@@ -228,3 +272,47 @@ class PenSeries:
     def is_bucket_row(self, index: int) -> bool:
         """Whether model row ``index`` is a bucket (not a raw sample)."""
         return index < self.history_rows and self.bucket_ms > 0
+
+
+class BlockSummary:
+    """Min, max, sum and count of the good values of each complete block of ``BLOCK`` model rows.
+
+    Statistics of the range in view are recomputed on every pan and zoom; over a million rows
+    per pen that is a full scan each time.  Rows only ever grow at the end until a reset, so
+    the blocks are summarised once, as they fill, and a range reads whole blocks from here.
+    """
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget every block (the rows were replaced)."""
+        self.blocks = 0
+        self._blocks = Columns({"lo": np.float64, "hi": np.float64, "sum": np.float64, "count": np.int64})
+
+    def extend(self, rows: Columns) -> None:
+        """Summarise the blocks ``rows`` has completed since the last call."""
+        complete = rows.size // BLOCK
+        if complete <= self.blocks:
+            return
+        span = slice(self.blocks * BLOCK, complete * BLOCK)
+        shape = (complete - self.blocks, BLOCK)
+        value = rows["value"][span].reshape(shape)
+        ok = (rows["quality"][span].reshape(shape) == GOOD) & np.isfinite(value)
+        self._blocks.extend(
+            lo=np.where(ok, rows["vmin"][span].reshape(shape), np.inf).min(axis=1),
+            hi=np.where(ok, rows["vmax"][span].reshape(shape), -np.inf).max(axis=1),
+            sum=np.where(ok, value, 0.0).sum(axis=1),
+            count=ok.sum(axis=1),
+        )
+        self.blocks = complete
+
+    def stats(self, b0: int, b1: int) -> Stats | None:
+        """The good values of blocks ``b0`` up to (not including) ``b1``; None when there are none."""
+        if b1 <= b0:
+            return None
+        count = int(self._blocks["count"][b0:b1].sum())
+        if count == 0:
+            return None
+        lo, hi = float(self._blocks["lo"][b0:b1].min()), float(self._blocks["hi"][b0:b1].max())
+        return Stats(lo, hi, float(self._blocks["sum"][b0:b1].sum()) / count, count)

@@ -26,7 +26,7 @@ from app.historian import History
 from app.model import Sample
 from app.sources.base import PointInfo
 
-from .axes import AxisGroups, TimeAxis
+from .axes import AxisGroups, GridAxis, TimeAxis
 from .export import ExportError, write_csv
 from .legend import PenTable, display_name
 from .palette import next_colour
@@ -66,7 +66,8 @@ class TrendView(QWidget):
         self._cursor_ms: int | None = None
 
         self.time_axis = TimeAxis(tz)
-        self.plot_widget = pg.PlotWidget(axisItems={"bottom": self.time_axis})
+        axes = {"bottom": self.time_axis, "left": GridAxis("left"), "right": GridAxis("right")}
+        self.plot_widget = pg.PlotWidget(axisItems=axes)
         self.plot_widget.setAcceptDrops(False)
         self.plot = self.plot_widget.getPlotItem()
         self.plot.hideButtons()
