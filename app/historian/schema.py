@@ -12,6 +12,10 @@ Five tables, each shaped by how it is used:
 * ``latest``: each point's newest received sample and its last *stored* one (the deadband's
   reference), so a restart continues exactly where it stopped.
 
+Alarm handling keeps what happened in the same database (revision 0002, see `app.alarms.journal`
+and `app.alarms.fault_store`): ``alarm_journal`` (every transition), ``alarm`` (each occurrence's
+newest snapshot), and fault records (``fault_record``, ``fault_trigger``, ``fault_segment``).
+
 The migrations in ``migrations/versions`` create and change these; this module must always
 describe the newest revision.
 """
@@ -29,6 +33,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Table,
+    Text,
     text,
 )
 
@@ -103,4 +108,106 @@ latest = Table(
     Column("s_ts", BigInteger, nullable=True),
     Column("s_value", Double, nullable=True),
     Column("s_quality", SmallInteger, nullable=True),
+)
+
+# -- alarms (revision 0002): the journal, each alarm's newest snapshot, fault records ------------
+#
+# Strings without a length: PostgreSQL would refuse a too-long rule key, and a refused row must
+# never hold back a journal batch (SQLite ignores lengths anyway).
+
+alarm_journal = Table(  # one row per alarm transition (AlarmEvent), never changed afterwards
+    "alarm_journal",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("ts", BigInteger, nullable=False),
+    Column("alarm_id", BigInteger, nullable=False),
+    Column("alarm_key", String, nullable=False),
+    Column("rule", String, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("point", String, nullable=False),
+    Column("device", String, nullable=True),
+    Column("room", String, nullable=True),
+    Column("level", SmallInteger, nullable=False),
+    Column("state", String, nullable=False),
+    Column("change", String, nullable=False),
+    Column("value", Double, nullable=True),
+    Column("user_name", String, nullable=True),
+    Column("comment", Text, nullable=True),
+    Column("message", Text, nullable=False),
+    Column("message_en", Text, nullable=False),
+    Column("raised_at", BigInteger, nullable=False),
+    Index("alarm_journal_ts", "ts", "id"),
+    Index("alarm_journal_alarm", "alarm_id", "id"),
+    Index("alarm_journal_point", "point", "ts"),
+    Index("alarm_journal_device", "device", "ts"),
+    Index("alarm_journal_level", "level", "ts"),
+)
+
+alarm = Table(  # one row per alarm occurrence: its newest snapshot (GET /alarms, restart)
+    "alarm",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("alarm_key", String, nullable=False),
+    Column("rule", String, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("point", String, nullable=False),
+    Column("device", String, nullable=True),
+    Column("room", String, nullable=True),
+    Column("level", SmallInteger, nullable=False),
+    Column("state", String, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("message_en", Text, nullable=False),
+    Column("value", Double, nullable=True),
+    Column("raised_at", BigInteger, nullable=False),
+    Column("acked_at", BigInteger, nullable=True),
+    Column("acked_by", String, nullable=True),
+    Column("ack_comment", Text, nullable=True),
+    Column("cleared_at", BigInteger, nullable=True),
+    Column("shelved_until", BigInteger, nullable=True),
+    Column("shelve_reason", Text, nullable=True),
+    Column("suppressed_by", String, nullable=True),
+    Column("flood", BigInteger, nullable=True),
+    Column("updated", BigInteger, nullable=False),  # ts of its newest journal row
+    Index("alarm_state", "state", "raised_at"),
+    Index("alarm_raised", "raised_at", "id"),
+    Index("alarm_updated", "updated"),
+)
+
+fault_record = Table(  # one fault record: a device's points around one or more alarms
+    "fault_record",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("alarm_id", BigInteger, nullable=False),  # the alarm that started it
+    Column("alarm_key", String, nullable=False),
+    Column("device", String, nullable=False),
+    Column("started", BigInteger, nullable=False),  # first ms of the pre-window
+    Column("trigger_ts", BigInteger, nullable=False),
+    Column("ends", BigInteger, nullable=False),  # last ms of the post-window (moves on merges)
+    Column("points", Text, nullable=False),  # JSON list of the point ids recorded
+    Column("complete", SmallInteger, nullable=False),  # 1 once the post-window is stored
+    Index("fault_record_trigger", "trigger_ts"),
+    Index("fault_record_device", "device", "trigger_ts"),
+)
+
+fault_trigger = Table(  # every alarm that started or extended a record (merged triggers)
+    "fault_trigger",
+    metadata,
+    Column("record_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("alarm_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("alarm_key", String, nullable=False),
+    Column("ts", BigInteger, nullable=False),
+    Index("fault_trigger_alarm", "alarm_id"),
+)
+
+fault_segment = Table(  # one point's samples of a record over a stretch, as a historian chunk blob
+    "fault_segment",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("record_id", BigInteger, nullable=False),
+    Column("point", String, nullable=False),
+    Column("t0", BigInteger, nullable=False),
+    Column("t1", BigInteger, nullable=False),
+    Column("n", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Index("fault_segment_record", "record_id", "point", "t0"),
 )
