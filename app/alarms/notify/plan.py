@@ -19,6 +19,7 @@ from app.alarms.notify.config import BROADCAST_KINDS, WEEKDAYS, NotificationSett
 
 log = logging.getLogger(__name__)
 
+KEEP_DONE_MS = 24 * 3600 * 1000
 ENDS = (Change.ACKED, Change.NORMAL, Change.SHELVED, Change.SUPPRESSED)
 
 
@@ -150,9 +151,9 @@ class Planner:
                 track.repeats += 1
                 track.last += int(route.repeat * 60_000)
                 out += self._sends(ev, route, track.reached, track.repeats)
-            if track.next_time() is None:
+            if track.next_time() is None and now - track.last > KEEP_DONE_MS:
+                # kept a day after its last step so an acknowledgement still reaches everyone told
                 del self.tracks[key]
-                log.info("alarm %s: route %s has no step or reminder left", key[0], key[1])
         return out
 
     def next_due(self) -> int | None:
