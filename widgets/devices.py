@@ -150,6 +150,9 @@ class DeviceTreeModel(QAbstractItemModel):
         self.points: dict[str, _Node] = {}
         self.gateways: dict[str, _Node] = {}
         self.devices: dict[str, _Node] = {}
+        # Numbers of the rows whose children a view shows (expanded); None: all of them.  Values
+        # of folded points are kept but not signalled: a view asks for them when it unfolds.
+        self.shown: set[int] | None = None
         self._build(site)
         self._icons: dict[str, QIcon] = {}
 
@@ -369,9 +372,12 @@ class DeviceTreeModel(QAbstractItemModel):
 
         One ``dataChanged`` per device covers the span of its changed point rows: a signal per
         point costs the view and the filter model about half a millisecond each, which at a few
-        thousand points a second is the whole GUI thread (tests/bench/console.py).
+        thousand points a second is the whole GUI thread (tests/bench/console.py).  Rows under
+        a folded parent (not in `shown`) are updated silently: even one signal per device costs
+        the view a walk of its items, and nobody sees those rows until they unfold.
         """
         changed = 0
+        shown = self.shown
         spans: dict[int, tuple[_Node, int, int]] = {}  # parent number -> (parent, first row, last row)
         for pid, sample in batch.items():
             node = self.points.get(pid)
@@ -382,15 +388,16 @@ class DeviceTreeModel(QAbstractItemModel):
                 continue
             node.sample = sample
             changed += 1
-            parent = node.parent
-            assert parent is not None
-            span = spans.get(parent.number)
-            row = node.row
-            spans[parent.number] = (
-                (parent, row, row) if span is None else (parent, min(span[1], row), max(span[2], row))
-            )
             if old is None or old.quality is not sample.quality:
                 changed += self._device_follows(node.device, sample.quality)
+            parent = node.parent
+            assert parent is not None
+            number = parent.number
+            if shown is not None and number not in shown:
+                continue
+            span = spans.get(number)
+            row = node.row
+            spans[number] = (parent, row, row) if span is None else (parent, min(span[1], row), max(span[2], row))
         for parent, first, last in spans.values():
             children = parent.children
             emit(
@@ -526,6 +533,9 @@ class DeviceBrowser(QWidget):
         self.filter_box.textChanged.connect(self._on_filter)
         self.problems_only.toggled.connect(self._on_problems)
         self.tree.doubleClicked.connect(self._on_double_click)
+        self.tree.expanded.connect(self._on_expanded)
+        self.tree.collapsed.connect(self._on_collapsed)
+        self.model.shown = set()
         self._expand_to_devices()
         self.retranslate()
 
@@ -575,10 +585,20 @@ class DeviceBrowser(QWidget):
 
     def _expand_after_filter(self) -> None:
         if self.proxy.active:
+            self.model.shown = None  # every row may be shown and the filter must see every change
             self.tree.expandAll()  # a filtered tree is short; show every match at once
         else:
+            self.model.shown = set()  # collapseAll() does not say what it folds
             self.tree.collapseAll()
             self._expand_to_devices()
+
+    def _on_expanded(self, index: QModelIndex) -> None:
+        if self.model.shown is not None:
+            self.model.shown.add(self.model.node(self.proxy.mapToSource(index)).number)
+
+    def _on_collapsed(self, index: QModelIndex) -> None:
+        if self.model.shown is not None:
+            self.model.shown.discard(self.model.node(self.proxy.mapToSource(index)).number)
 
     def _expand_to_devices(self) -> None:
         """Open the site, rooms and gateways so the devices are visible; points stay folded."""

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.model import Sample
+from app.process import settle_after_start
 from app.sources.base import SourceStatus
 from drivers.link import LinkEvent, LinkState
 from widgets import runtime, settings
@@ -252,8 +253,11 @@ class MainWindow(QMainWindow):
         if self.bridge.latest:
             self._on_samples(dict(self.bridge.latest))
         self._reopen_trends()
+        # The site's views live for the whole shift: take them out of the collector's full
+        # passes, which otherwise walk every row of a big tree and stall the GUI (bench: console).
+        settle_after_start()
 
-    @Slot(dict)
+    @Slot(object)
     def _on_samples(self, batch: dict[str, Sample]) -> None:
         if self.browser is not None:
             self.browser.on_samples(batch)

@@ -36,6 +36,7 @@ STATE_COLOURS = {NORMAL: "#2e7d32", WARN: "#ef6c00", ALARM: "#c62828", NO_DATA: 
 LOAD_WARN, LOAD_ALARM = 85.0, 100.0  # % of rating
 WINDING_WARN, WINDING_ALARM = 120.0, 130.0  # °C: dry-type class F controllers alarm at 130 °C
 ENV_DIGITALS = ("smoke", "water", "door", "intrusion")
+_MISSING = Sample("", 0, math.nan, Quality.STALE)  # what `on_samples` reads for a point not in a batch
 
 
 class ValueLabel(QLabel):
@@ -118,6 +119,10 @@ class OverviewView(QWidget):
         self.status: SourceStatus | None = None
         self._point_ids = {p.id for p in site.points}
         self._device_of = {p.id: p.device for p in site.points if p.device}
+        self._points_of: dict[str, list[str]] = {}
+        for p in site.points:
+            if p.device:
+                self._points_of.setdefault(p.device, []).append(p.id)
         self._units = {p.id: p.unit for p in site.points}
         self._ratings = dict(ratings_kva or {})
         self._watched: set[str] = set()
@@ -349,23 +354,31 @@ class OverviewView(QWidget):
     # -- slots --------------------------------------------------------------------------------
 
     def on_samples(self, batch: dict[str, Sample]) -> None:
-        """A coalesced batch: keep what this view shows, follow device states, redraw if needed."""
-        changed = False
+        """A coalesced batch: keep what this view shows, follow device states, redraw if needed.
+
+        A big site sends tens of thousands of samples a second and this view shows a few dozen,
+        so the per-sample work is kept in C: the watched points are a set intersection, and
+        device states are looked at only for samples that are not good and for devices not yet
+        known to answer (a device answers when a point of it arrives good, and falls silent
+        when one arrives comm_fail).
+        """
         devices = self.device_state
-        for pid, sample in batch.items():
-            device = self._device_of.get(pid)
-            if device is not None:
-                if sample.quality is Quality.COMM_FAIL:
-                    changed |= devices.get(device) != "comm_fail"
-                    devices[device] = "comm_fail"
-                elif sample.quality is Quality.GOOD:
-                    changed |= devices.get(device) != "ok"
-                    devices[device] = "ok"
-            if pid in self._watched:
-                self.values[pid] = sample
+        changed = False
+        for device in [d for d, state in devices.items() if state != "ok"]:
+            if any(batch.get(p, _MISSING).quality is Quality.GOOD for p in self._points_of.get(device, ())):
+                devices[device] = "ok"
                 changed = True
-                if pid in self._counters:
-                    self._follow_counter(pid, sample)
+        for pid in [pid for pid, s in batch.items() if s.quality is Quality.COMM_FAIL]:
+            device = self._device_of.get(pid)
+            if device is not None and devices.get(device) != "comm_fail":
+                devices[device] = "comm_fail"
+                changed = True
+        for pid in batch.keys() & self._watched:
+            sample = batch[pid]
+            self.values[pid] = sample
+            changed = True
+            if pid in self._counters:
+                self._follow_counter(pid, sample)
         if changed:
             self.refresh()
 

@@ -261,13 +261,27 @@ def busy(seconds: float, warmup_s: float, points: int = 50_000) -> int:
     import threading
     from zoneinfo import ZoneInfo
 
+    from app.process import tune_collector
     from widgets import runtime
     from widgets.bridge import SourceBridge
     from widgets.main_window import MainWindow
 
+    tune_collector()  # as `python -m app` does
     app = runtime.make_application(sys.argv[:1])
     runtime.install_message_handler()
     source_class = synthetic_source_class()
+    gc_pauses: list[float] = []
+    gc_began = [0.0]
+
+    def on_gc(phase: str, info: dict) -> None:
+        if phase == "start":
+            gc_began[0] = time.perf_counter()
+        else:
+            gc_pauses.append(time.perf_counter() - gc_began[0])
+
+    import gc
+
+    gc.callbacks.append(on_gc)
     holder: list = []
 
     def make() -> object:
@@ -315,6 +329,7 @@ def busy(seconds: float, warmup_s: float, points: int = 50_000) -> int:
                 samples_shown=seen1["samples"] - seen0["samples"],
                 samples_sent=holder[0].sent if holder else 0,
                 rss_mb=psutil.Process().memory_info().rss / 2**20,
+                longest_gc_ms=max(gc_pauses, default=0.0) * 1000,
             )
         report(figures)
         os._exit(0)  # the GUI thread may be deep in a batch: do not wait for it

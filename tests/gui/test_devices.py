@@ -98,6 +98,8 @@ def test_a_sample_changes_only_its_row(qtbot, site):
     resets: list[int] = []
     model.modelReset.connect(lambda: resets.append(1))
     model.layoutChanged.connect(lambda: resets.append(1))
+    device = browser.proxy.mapFromSource(model.index_of(model.devices["T1-LV-IN"]))
+    browser.tree.expand(device)  # points of folded devices change silently (next test)
 
     browser.on_samples({"T1-LV-IN.Ia": Sample("T1-LV-IN.Ia", TS + 1000, 812.34)})
     assert len(changes) == 1
@@ -112,6 +114,33 @@ def test_a_sample_changes_only_its_row(qtbot, site):
 
     changes.clear()
     browser.on_samples({"T1-LV-IN.Ia": Sample("T1-LV-IN.Ia", TS + 1000, 812.34)})  # the same sample again
+    assert changes == []
+
+
+def test_folded_points_update_silently_and_show_when_unfolded(qtbot, site):
+    """Rows nobody can see send no signal (the cost of a big site); unfolding shows the newest value."""
+    browser = DeviceBrowser(site)
+    qtbot.addWidget(browser)
+    model = browser.model
+    changes: list[QModelIndex] = []
+    model.dataChanged.connect(lambda a, b, roles=(): changes.append(a))
+    browser.on_samples({"T1-LV-IN.Ia": Sample("T1-LV-IN.Ia", TS, 812.34)})
+    assert [model.node(i).id for i in changes] == ["T1-LV-IN"]  # only the device's state (now answering)
+    device = browser.proxy.mapFromSource(model.index_of(model.devices["T1-LV-IN"]))
+    browser.tree.expand(device)
+    row = browser.proxy.mapFromSource(model.index_of(model.points["T1-LV-IN.Ia"], COL_VALUE))
+    assert browser.proxy.data(row) == "812.3"
+    changes.clear()
+    browser.tree.collapse(device)
+    browser.on_samples({"T1-LV-IN.Ia": Sample("T1-LV-IN.Ia", TS + 1000, 820.0)})
+    assert changes == []
+    # a text filter shows every match unfolded, so every change is signalled again
+    browser.filter_box.setText("T1-LV-IN")
+    browser.on_samples({"T1-LV-IN.Ia": Sample("T1-LV-IN.Ia", TS + 2000, 830.0)})
+    assert [model.node(i).id for i in changes] == ["T1-LV-IN.Ia"]
+    browser.filter_box.clear()
+    changes.clear()
+    browser.on_samples({"T1-LV-IN.Ia": Sample("T1-LV-IN.Ia", TS + 3000, 840.0)})
     assert changes == []
 
 
