@@ -12,7 +12,8 @@ import functools
 from collections import Counter
 from collections.abc import Iterator
 
-from app.config import schema
+from app.alarms.when import When
+from app.config import alarms, schema
 from app.formula import Formula, FormulaError
 from drivers.templates import Template, TemplateError, load_library
 
@@ -28,7 +29,7 @@ def template_library() -> dict[str, Template]:
 
 def cross_check(site: schema.SiteFile) -> list[Issue]:
     """Every cross-section problem of ``site``."""
-    return [*_ids(site), *_refs(site), *_devices(site), *_derived(site)]
+    return [*_ids(site), *_refs(site), *_devices(site), *_derived(site), *_alarms(site)]
 
 
 def _ids(site: schema.SiteFile) -> Iterator[Issue]:
@@ -179,3 +180,63 @@ def _derived(site: schema.SiteFile) -> Iterator[Issue]:
                 if ref in formulas and ref not in seen:
                     seen.add(ref)
                     stack.append(ref)
+
+
+def _alarms(site: schema.SiteFile) -> Iterator[Issue]:
+    """Alarm rules name points, devices and gateways that exist, and devices that have what a rule reads.
+
+    Caught here, at load time, so that a rule on a quantity a meter does not measure is a
+    located error in the file rather than an alarm that silently never comes.
+    """
+    library = template_library()
+    quantities: dict[str, set[str]] = {}
+    points: list[str] = []
+    for d in site.devices:
+        template = library.get(d.template)
+        qs = {q.id for q in template.quantities} if template is not None else set()
+        quantities[d.id] = qs
+        points += [f"{d.id}.{q}" for q in sorted(qs)]
+    points += [x.id for x in site.derived]
+    devices = {d.id: d for d in site.devices}
+    gateways = [g.id for g in site.gateways]
+    seen: dict[str, int] = {}
+    for i, rule in enumerate(site.alarms.rules):
+        where = ("alarms", "rules", i)
+        targets, missing = alarms.resolve(rule, points, devices, gateways)
+        for target, pattern in missing:
+            what = target[:-1]
+            if alarms.is_pattern(pattern):
+                yield (*where, target), f"{pattern!r} matches no {what} of this site"
+            else:
+                yield (*where, target), f"{pattern!r} is not a {what} of this site"
+        for dev in targets.get("devices", []):
+            d = devices[dev]
+            why = alarms.device_needs(rule, dev, quantities.get(dev, set()), d.rating.kva, d.rating.a)
+            if why is not None:
+                yield (*where, "devices"), why
+        if rule.suppress_when is not None:
+            yield from _suppress(rule, where, targets, set(points), quantities)
+        for key in alarms.condition_keys(rule, targets):
+            if key in seen and seen[key] != i:
+                yield where, f"{key} is already judged by alarms.rules[{seen[key]}]; one condition, one rule"
+            seen.setdefault(key, i)
+
+
+def _suppress(rule: alarms.AnyRule, where: tuple[str | int, ...], targets: dict[str, list[str]], known: set[str],
+              quantities: dict[str, set[str]]) -> Iterator[Issue]:  # fmt: skip
+    """A rule's ``suppress_when`` parses and reads points that exist (for each target device with ``{@.X}``)."""
+    text = rule.suppress_when or ""
+    own = [p.partition(".")[0] if p.partition(".")[0] in quantities else None for p in targets.get("points", [])]
+    own += targets.get("devices", [])
+    if alarms.SELF in text and (not own or None in own):
+        yield (*where, "suppress_when"), "{@.…} reads the target's own device, but this rule judges a derived point"
+        return
+    for _device, expr in alarms.suppress_texts(text, own).items():
+        try:
+            when = When(expr)
+        except FormulaError as exc:
+            yield (*where, "suppress_when"), str(exc)
+            return
+        for ref in when.points:
+            if ref not in known:
+                yield (*where, "suppress_when"), f"{ref!r} is not a point of this site"

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from app.config import schema
+from app.config.alarms import KINDS
 
 Path_ = tuple[str | int, ...]
 
@@ -112,7 +113,7 @@ def _types_in(annotation: Any) -> list[Any]:
 
 
 _FIELDS = _all_fields()
-_UNION_TAGS = {"dtu", "modbus_tcp"}
+_UNION_TAGS = {"dtu", "modbus_tcp", *KINDS}  # tagged-union branch names (gateways, alarm rules)
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> Path_:

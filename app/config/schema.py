@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
+from app.config.alarms import AlarmSection
 from drivers.dtu import RegistrationError, RegistrationFormat, RegistrationMode, registration_bytes
 
 ID = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
@@ -298,7 +299,7 @@ class SiteFile(Strict):
     cameras: list[Camera] = []
     diagrams: list[DiagramRef] = []
     historian: HistorianSettings = HistorianSettings()
-    # Filled by later issues (alarm rules, notification routes, tariffs); accepted as lists/maps now.
-    alarms: list[dict[str, Any]] = []
+    alarms: AlarmSection = AlarmSection()
+    # Filled by later issues (notification routes, tariffs); accepted as lists/maps now.
     notifications: list[dict[str, Any]] = []
     tariff: dict[str, Any] | None = None
