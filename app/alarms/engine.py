@@ -195,8 +195,7 @@ class AlarmEngine:
         cond.shelved_until = now + int(minutes * 60_000)
         cond.shelve_reason = reason.strip()
         self._shelved.add(cond)
-        return self._emit(cond, Change.SHELVED, now, cond.value, user, cond.shelve_reason,
-                          shelved_until=cond.shelved_until, shelve_reason=cond.shelve_reason)  # fmt: skip
+        return self._emit(cond, Change.SHELVED, now, cond.value, user, cond.shelve_reason)  # fmt: skip
 
     def unshelve(self, alarm_id: int, user: str, now_ms: int | None = None) -> AlarmEvent:
         """Take a shelved alarm back before its time."""
@@ -393,7 +392,7 @@ class AlarmEngine:
         self._shelved.discard(cond)
         if cond.alarm is None:
             return None
-        return self._emit(cond, Change.UNSHELVED, ts, cond.value, user, shelved_until=None, shelve_reason=None)
+        return self._emit(cond, Change.UNSHELVED, ts, cond.value, user)
 
     def _reconcile_blocks(self, ts: int) -> None:
         """Set every condition's suppression from what holds now: conditions, offline gateways, maintenance."""
