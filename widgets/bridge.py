@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
+from app.alarms.model import AlarmEvent
 from app.model import Sample
 from app.sources.base import DataSource, SiteModel, Subscription
 from drivers.link import LinkEvent
@@ -63,6 +64,9 @@ class SourceBridge(QObject):
     # dict signal argument is converted to a QVariantMap and back, ~4 ms per 5,000 samples.
     samples = Signal(object)
     link_event = Signal(object)  # drivers.link.LinkEvent
+    # list[app.alarms.model.AlarmEvent] in the order they happened, delivered with the samples
+    # (after them) at most rate_hz times a second; none is ever dropped or merged.
+    alarm_events = Signal(object)
     status = Signal(object)  # app.sources.base.SourceStatus, once a second
     error = Signal(str)  # something failed in the core, in words
     started = Signal()  # the source started; site() is valid from now
@@ -84,6 +88,7 @@ class SourceBridge(QObject):
         self.rate_hz = rate_hz
         self.latest: dict[str, Sample] = {}
         self._pending: dict[str, Sample] = {}
+        self._pending_alarms: list[AlarmEvent] = []
         self._pending_lock = threading.Lock()
         self._site: SiteModel | None = None
         self._source: DataSource | None = None
@@ -135,6 +140,7 @@ class SourceBridge(QObject):
             log.warning("the data source did not stop within %.0f s; leaving its thread behind", timeout)
         with self._pending_lock:  # nothing is delivered after stop(): widgets may be going away
             self._pending.clear()
+            self._pending_alarms.clear()
 
     def site(self) -> SiteModel:
         """The site's structure as it was when the source started (valid after `started`)."""
@@ -188,9 +194,12 @@ class SourceBridge(QObject):
     def _deliver_now(self) -> None:
         with self._pending_lock:
             batch, self._pending = self._pending, {}
+            alarms, self._pending_alarms = self._pending_alarms, []
         if batch:
             self.latest.update(batch)
             self.samples.emit(batch)
+        if alarms:
+            self.alarm_events.emit(alarms)
 
     def _fail_later(self, on_error: Callable[[Exception], None] | None, exc: Exception) -> None:
         """Report a failure on a later turn of the GUI loop, as a request's answer always is."""
@@ -273,7 +282,7 @@ class SourceBridge(QObject):
         try:
             source = self._factory()
             self._source = source
-            subscription = source.subscribe(self._on_samples, self._on_link)
+            subscription = source.subscribe(self._on_samples, self._on_link, self._on_alarm)
         except Exception as exc:
             self._start_failed(exc)
             return
@@ -335,6 +344,10 @@ class SourceBridge(QObject):
             pending = self._pending
             for s in batch:
                 pending[s.point] = s
+
+    def _on_alarm(self, events: list[AlarmEvent]) -> None:
+        with self._pending_lock:
+            self._pending_alarms.extend(events)
 
     def _merge_missing(self, samples: list[Sample]) -> None:
         """Samples known before the stream began, unless the stream already brought newer ones."""

@@ -134,3 +134,26 @@ class AlarmEvent:
 
 class AlarmActionError(Exception):
     """An operator action that cannot be done, in words (e.g. already acknowledged: API 409)."""
+
+
+@dataclass(frozen=True, slots=True)
+class JournalQuery:
+    """A search of the alarm journal, as the alarm list's history tab and the API ask it.
+
+    Every filter given must match; tuples mean "any of these".  Times are ms UTC with
+    ``start <= ts < end``.  ``text`` matches the Chinese or English message, the point id or
+    the comment.  A frozen value so the cloud client can send it and the server rebuild it.
+    """
+
+    start: int | None = None
+    end: int | None = None
+    points: tuple[str, ...] = ()
+    devices: tuple[str, ...] = ()
+    rooms: tuple[str, ...] = ()
+    levels: tuple[int, ...] = ()
+    states: tuple[str, ...] = ()
+    changes: tuple[str, ...] = ()
+    text: str | None = None
+    alarm_id: int | None = None
+    limit: int = 1000
+    offset: int = 0

@@ -20,12 +20,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from app.alarms.fault_store import FaultRecordHeader
+from app.alarms.flood import FloodSummary
+from app.alarms.journal import JournalEntry
+from app.alarms.model import Alarm, AlarmEvent, JournalQuery
 from app.historian import History
 from app.model import Sample
 from drivers.link import LinkEvent
 
 SamplesCallback = Callable[[list[Sample]], None]
 LinkCallback = Callable[[LinkEvent], None]
+AlarmCallback = Callable[[list[AlarmEvent]], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +144,13 @@ class DataSource(abc.ABC):
         """The site's structure with the current state of gateways and devices."""
 
     @abc.abstractmethod
-    def subscribe(self, on_samples: SamplesCallback, on_link: LinkCallback | None = None) -> Subscription:
-        """Receive every sample batch (and link events) from now on."""
+    def subscribe(
+        self,
+        on_samples: SamplesCallback,
+        on_link: LinkCallback | None = None,
+        on_alarm: AlarmCallback | None = None,
+    ) -> Subscription:
+        """Receive every sample batch (and link events, and alarm changes) from now on."""
 
     @abc.abstractmethod
     async def latest(self, ids: Iterable[str] | None = None) -> list[Sample]:
@@ -157,3 +167,37 @@ class DataSource(abc.ABC):
     @abc.abstractmethod
     def status(self) -> SourceStatus:
         """Health figures for the status bar and /health."""
+
+    # -- alarms (issue 5; GET /alarms, POST /alarms/{id}/ack|shelve) ----------------------------
+
+    @abc.abstractmethod
+    async def alarms(self, state: str = "active", since: int | None = None, limit: int | None = None) -> list[Alarm]:
+        """Alarm occurrences, newest raised first: ``active`` (all but normal) or ``all``."""
+
+    @abc.abstractmethod
+    async def alarm_journal(self, query: JournalQuery) -> list[JournalEntry]:
+        """Journal rows (every change of every alarm) matching ``query``, newest first."""
+
+    @abc.abstractmethod
+    async def acknowledge(self, alarm_ids: Iterable[int], user: str, comment: str | None = None) -> list[Alarm]:
+        """Acknowledge alarms; `AlarmActionError` when none of them could be (e.g. already acknowledged)."""
+
+    @abc.abstractmethod
+    async def shelve(self, alarm_id: int, minutes: float, reason: str, user: str) -> Alarm:
+        """Shelve an alarm for ``minutes`` with a reason; it returns by itself."""
+
+    @abc.abstractmethod
+    async def unshelve(self, alarm_id: int, user: str) -> Alarm:
+        """Take a shelved alarm back before its time."""
+
+    @abc.abstractmethod
+    def flood(self) -> FloodSummary | None:
+        """The alarm flood going on now, if any (for the banner's summary)."""
+
+    @abc.abstractmethod
+    async def fault_records(self, alarm_id: int | None = None, since: int | None = None) -> list[FaultRecordHeader]:
+        """Fault records (full-resolution captures around alarms), newest first."""
+
+    @abc.abstractmethod
+    async def fault_record(self, record_id: int) -> dict[str, list[Sample]]:
+        """One fault record's samples per point, oldest first (opened as a trend)."""

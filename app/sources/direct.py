@@ -18,12 +18,18 @@ from datetime import datetime
 from pathlib import Path
 
 from app.acquisition import SiteScan
+from app.alarms.core import AlarmCore
+from app.alarms.fault_store import FaultRecordHeader
+from app.alarms.flood import FloodSummary
+from app.alarms.journal import JournalEntry
+from app.alarms.model import Alarm, AlarmEvent, JournalQuery
 from app.config import Site
 from app.historian import AsyncHistory, Historian, History, StoragePolicy
 from app.historian import PointInfo as StoredPoint
 from app.model import PointKind, Sample
 from app.simulation import plant_from_site
 from app.sources.base import (
+    AlarmCallback,
     DataSource,
     DeviceInfo,
     GatewayInfo,
@@ -91,6 +97,8 @@ class DirectSource(DataSource):
         self._latest: dict[str, Sample] = {}
         self._sample_subs: list[SamplesCallback] = []
         self._link_subs: list[LinkCallback] = []
+        self._alarm_subs: list[AlarmCallback] = []
+        self.alarm_core = AlarmCore(site, db_url, self._on_alarms)
         self._started = 0.0
         self.address: tuple[str, int] | None = None
 
@@ -103,6 +111,7 @@ class DirectSource(DataSource):
         try:
             await loop.run_in_executor(self._executor, self.historian.open)
             self._latest.update(await self._queries.latest(list(self.site_config.points)))
+            await self.alarm_core.start()  # before the first sample: active alarms come back first
             self.scan = SiteScan(self.site_config, self._on_samples, on_link=self._on_link, listen=self.listen)
             self.address = await self.scan.start()
             if self.simulate:
@@ -124,9 +133,12 @@ class DirectSource(DataSource):
         if self.simulator is not None:
             await self.simulator.stop()
             self.simulator = None
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._executor, self.historian.close)
-        self._executor.shutdown(wait=False)
+        try:
+            await self.alarm_core.stop()
+        finally:
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(self._executor, self.historian.close)
+            self._executor.shutdown(wait=False)
 
     # -- the stream ---------------------------------------------------------------------------
 
@@ -135,6 +147,10 @@ class DirectSource(DataSource):
         for s in batch:
             latest[s.point] = s
         self.historian.write(batch)
+        try:
+            self.alarm_core.feed(batch)
+        except Exception:  # a rule that throws must not stop the plant's data reaching anyone
+            log.exception("alarm handling failed on a sample batch")
         for callback in list(self._sample_subs):
             try:
                 callback(batch)
@@ -142,23 +158,41 @@ class DirectSource(DataSource):
                 log.exception("a sample subscriber failed")
 
     def _on_link(self, event: LinkEvent) -> None:
+        try:
+            self.alarm_core.link(event)
+        except Exception:
+            log.exception("alarm handling failed on a link event")
         for callback in list(self._link_subs):
             try:
                 callback(event)
             except Exception:
                 log.exception("a link-event subscriber failed")
 
-    def subscribe(self, on_samples: SamplesCallback, on_link: LinkCallback | None = None) -> Subscription:
-        """Every sample batch and link event from now on, called on the source's loop."""
+    def _on_alarms(self, events: list[AlarmEvent]) -> None:
+        for callback in list(self._alarm_subs):
+            try:
+                callback(events)
+            except Exception:
+                log.exception("an alarm subscriber failed")
+
+    def subscribe(
+        self,
+        on_samples: SamplesCallback,
+        on_link: LinkCallback | None = None,
+        on_alarm: AlarmCallback | None = None,
+    ) -> Subscription:
+        """Every sample batch, link event and alarm change from now on, called on the source's loop."""
         self._sample_subs.append(on_samples)
         if on_link is not None:
             self._link_subs.append(on_link)
+        if on_alarm is not None:
+            self._alarm_subs.append(on_alarm)
 
         def close() -> None:
-            if on_samples in self._sample_subs:
-                self._sample_subs.remove(on_samples)
-            if on_link is not None and on_link in self._link_subs:
-                self._link_subs.remove(on_link)
+            for subs, callback in ((self._sample_subs, on_samples), (self._link_subs, on_link),
+                                   (self._alarm_subs, on_alarm)):  # fmt: skip
+                if callback is not None and callback in subs:
+                    subs.remove(callback)  # type: ignore[arg-type]
 
         return Subscription(close)
 
@@ -232,6 +266,47 @@ class DirectSource(DataSource):
             gateways_total=len(self.site_config.file.gateways),
             points=len(self.site_config.points),
             samples_written=h.written,
-            db="ok" if h.ok else h.message,
+            db=_db_words(h.ok, h.message, self.alarm_core.status_words()),
             uptime_s=time.monotonic() - self._started if self._started else 0.0,
         )
+
+    # -- alarms -------------------------------------------------------------------------------
+
+    async def alarms(self, state: str = "active", since: int | None = None, limit: int | None = None) -> list[Alarm]:
+        """Active alarms from the engine, all of them from the journal."""
+        return await self.alarm_core.alarms(state, since, limit)
+
+    async def alarm_journal(self, query: JournalQuery) -> list[JournalEntry]:
+        """The journal, searched on its own thread."""
+        return await self.alarm_core.search(query)
+
+    async def acknowledge(self, alarm_ids: Iterable[int], user: str, comment: str | None = None) -> list[Alarm]:
+        """Acknowledge on the loop (the engine's thread); the journal follows."""
+        return self.alarm_core.acknowledge(alarm_ids, user, comment)
+
+    async def shelve(self, alarm_id: int, minutes: float, reason: str, user: str) -> Alarm:
+        """Shelve for a while, with a reason."""
+        return self.alarm_core.shelve(alarm_id, minutes, reason, user)
+
+    async def unshelve(self, alarm_id: int, user: str) -> Alarm:
+        """Return a shelved alarm now."""
+        return self.alarm_core.unshelve(alarm_id, user)
+
+    def flood(self) -> FloodSummary | None:
+        """The alarm flood going on, if any."""
+        return self.alarm_core.flood()
+
+    async def fault_records(self, alarm_id: int | None = None, since: int | None = None) -> list[FaultRecordHeader]:
+        """Fault records, newest first."""
+        return await self.alarm_core.fault_records(alarm_id, since)
+
+    async def fault_record(self, record_id: int) -> dict[str, list[Sample]]:
+        """One fault record's samples."""
+        return await self.alarm_core.fault_record(record_id)
+
+
+def _db_words(historian_ok: bool, historian_words: str, alarm_words: str) -> str:
+    """The database's state for the status bar: "ok" or every problem, in words."""
+    problems = [w for w in ((historian_words if not historian_ok else ""),
+                            ("" if alarm_words == "ok" else alarm_words)) if w]  # fmt: skip
+    return "; ".join(problems) or "ok"

@@ -111,6 +111,7 @@ def first_values() -> int:
 
 def synthetic_source_class() -> type:
     """`SyntheticSource`, built on import of the app layer (kept out of the module's import time)."""
+    from app.alarms.model import AlarmActionError
     from app.historian import History
     from app.model import Quality, Sample
     from app.sources.base import (
@@ -187,7 +188,8 @@ def synthetic_source_class() -> type:
         def site(self) -> SiteModel:
             return self._site
 
-        def subscribe(self, on_samples: SamplesCallback, on_link: Callable | None = None) -> Subscription:
+        def subscribe(self, on_samples: SamplesCallback, on_link: Callable | None = None,
+                      on_alarm: Callable | None = None) -> Subscription:
             self._subs.append(on_samples)
             return Subscription(lambda: self._subs.remove(on_samples))
 
@@ -198,6 +200,31 @@ def synthetic_source_class() -> type:
             return History(point, "A", True)
 
         async def as_of(self, ids: Iterable[str], ts: int) -> dict[str, Sample]:
+            return {}
+
+        # A site without alarm rules: the alarm calls answer as a real source with none would.
+        async def alarms(self, state: str = "active", since: int | None = None, limit: int | None = None) -> list:
+            return []
+
+        async def alarm_journal(self, query: object) -> list:
+            return []
+
+        async def acknowledge(self, alarm_ids: Iterable[int], user: str, comment: str | None = None) -> list:
+            raise AlarmActionError("no such alarm")
+
+        async def shelve(self, alarm_id: int, minutes: float, reason: str, user: str) -> object:
+            raise AlarmActionError("no such alarm")
+
+        async def unshelve(self, alarm_id: int, user: str) -> object:
+            raise AlarmActionError("no such alarm")
+
+        def flood(self) -> None:
+            return None
+
+        async def fault_records(self, alarm_id: int | None = None, since: int | None = None) -> list:
+            return []
+
+        async def fault_record(self, record_id: int) -> dict:
             return {}
 
         def status(self) -> SourceStatus:

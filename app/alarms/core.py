@@ -1,0 +1,312 @@
+"""The alarm desk of a DirectSource: engine, journal, fault recording and notification on one loop.
+
+The engine is pure and synchronous; this module gives it a life.  On the source's event loop it
+judges every sample batch and link event, ticks once a second (delays, shelving expiry, flood
+end), hands events to subscribers and to notification at once, and queues them for the journal.
+Database work — journal rows, fault records — runs on one dedicated thread each, in order, so a
+slow or failing database never holds up the loop and a flood of a thousand alarms is one
+transaction.  When the journal cannot be written, its rows wait in memory (the journal keeps them
+for a retry) and `status` says so in words.
+
+After a restart the active alarms come back from the journal and ids continue after the highest
+one, so an acknowledgement made before the restart is never asked for again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from app.alarms.engine import AlarmEngine, wall_ms
+from app.alarms.fault_record import FaultConfig, FaultRecorder
+from app.alarms.fault_store import FaultRecordHeader, FaultStore
+from app.alarms.flood import FloodSummary
+from app.alarms.journal import AlarmJournal, JournalEntry
+from app.alarms.model import Alarm, AlarmActionError, AlarmEvent, Change, JournalQuery
+from app.alarms.rules import compile_rules
+from app.config import Site
+from app.model import Sample
+from drivers.link import LinkEvent
+
+log = logging.getLogger(__name__)
+
+AlarmSink = Callable[[list[AlarmEvent]], None]
+TICK_S = 1.0
+
+
+class AlarmCore:
+    """Alarm handling for one site on one event loop (see the module docstring).
+
+    ``publish`` receives every batch of events on the loop (the source's subscribers);
+    ``sinks`` too (notification).  Call `start` and `stop` on the loop; `feed` and `link` from
+    the loop's callbacks.
+    """
+
+    def __init__(
+        self,
+        site: Site,
+        db_url: str | Path,
+        publish: AlarmSink,
+        *,
+        fault: FaultConfig | None = None,
+        clock: Callable[[], int] = wall_ms,
+    ) -> None:
+        self.site = site
+        self.publish = publish
+        self.sinks: list[AlarmSink] = []
+        self.clock = clock
+        self.engine = AlarmEngine(compile_rules(site), clock=clock)
+        self.journal = AlarmJournal(db_url)
+        self.fault_config = fault or fault_config(site)
+        self.recorder = FaultRecorder(FaultStore(db_url), self.fault_config, points=site.points)
+        self._journal_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alarm-journal")
+        self._fault_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fault-record")
+        self._unwritten: list[AlarmEvent] = []
+        self._writing: asyncio.Future[int] | None = None
+        self._faults_writing: asyncio.Future[int] | None = None
+        self._ticker: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.journal_error = ""
+
+    # -- life ---------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Open the journal and fault store, bring back the active alarms, start ticking."""
+        loop = self._loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._journal_thread, self.journal.open)
+        await loop.run_in_executor(self._fault_thread, self.recorder.open)
+        active = await loop.run_in_executor(self._journal_thread, self.journal.active_alarms)
+        top = await loop.run_in_executor(self._journal_thread, self.journal.max_alarm_id)
+        self._deliver(self.engine.restore(active, next_id=top + 1))
+        if active:
+            log.info("%d active alarms restored from the journal; next alarm id %d", len(active), self.engine.next_id)
+        self._ticker = loop.create_task(self._tick_loop(), name="alarm-tick")
+
+    async def stop(self) -> None:
+        """Stop ticking; commit every event and fault record still waiting; close the databases."""
+        if self._ticker is not None:
+            self._ticker.cancel()
+            await asyncio.gather(self._ticker, return_exceptions=True)
+            self._ticker = None
+        loop = asyncio.get_running_loop()
+        if self._writing is not None:
+            await asyncio.gather(self._writing, return_exceptions=True)
+        if self._unwritten:
+            events, self._unwritten = self._unwritten, []
+            await loop.run_in_executor(self._journal_thread, self._write_journal, events)
+        if self._faults_writing is not None:
+            await asyncio.gather(self._faults_writing, return_exceptions=True)
+        await loop.run_in_executor(self._fault_thread, self.recorder.close)
+        await loop.run_in_executor(self._journal_thread, self.journal.close)
+        self._journal_thread.shutdown(wait=True)
+        self._fault_thread.shutdown(wait=True)
+
+    # -- the stream (on the loop) -------------------------------------------------------------
+
+    def feed(self, batch: list[Sample]) -> None:
+        """Judge a batch and keep it in the fault recorder's ring."""
+        self.recorder.feed(batch)
+        events = self.engine.feed(batch)
+        if events:
+            self._deliver(events)
+
+    def link(self, event: LinkEvent) -> None:
+        """A gateway's link changed."""
+        events = self.engine.link(event)
+        if events:
+            self._deliver(events)
+
+    def _deliver(self, events: list[AlarmEvent]) -> None:
+        if not events:
+            return
+        self._trigger_records(events)
+        self._unwritten.extend(events)
+        self._flush_journal()
+        for sink in (self.publish, *self.sinks):
+            try:
+                sink(events)
+            except Exception:  # a broken subscriber or channel must not stop alarm handling
+                log.exception("an alarm subscriber failed")
+
+    def _trigger_records(self, events: list[AlarmEvent]) -> None:
+        levels = self.fault_config.levels
+        for e in events:
+            if e.change is Change.RAISED and int(e.alarm.level) in levels:
+                points = self.record_points(e.alarm)
+                if points and self.recorder.trigger(e.alarm, points, e.ts):
+                    log.info("fault record started for alarm %d (%s): %d points", e.alarm.id, e.alarm.key, len(points))
+
+    def record_points(self, alarm: Alarm) -> list[str]:
+        """The points a fault record of ``alarm`` captures: its device's and its upstream incomer's."""
+        devices = self.site.devices
+        wanted: list[str] = []
+        device = alarm.device or (self.site.points[alarm.point].device if alarm.point in self.site.points else None)
+        if device is not None and device in devices:
+            wanted.append(device)
+            upstream = devices[device].upstream
+            if upstream is not None:
+                wanted.append(upstream)
+        points = [p.id for p in self.site.points.values() if p.device in wanted]
+        if not points and alarm.point in self.site.points:
+            points = [alarm.point]
+        return points
+
+    async def _tick_loop(self) -> None:
+        while True:
+            await asyncio.sleep(TICK_S)
+            try:
+                self._deliver(self.engine.tick())
+                self.recorder.tick()
+                self._flush_faults()
+                if self._unwritten and self._writing is None:
+                    self._flush_journal()  # a retry after a failed write
+            except Exception:  # the ticker must outlive any one failure
+                log.exception("alarm tick failed")
+
+    # -- database work (one thread each, in order) --------------------------------------------
+
+    def _flush_journal(self) -> None:
+        if self._writing is not None or not self._unwritten or self._loop is None:
+            return
+        events, self._unwritten = self._unwritten, []
+        future = self._loop.run_in_executor(self._journal_thread, self._write_journal, events)
+        self._writing = future
+        future.add_done_callback(self._journal_written)
+
+    def _write_journal(self, events: list[AlarmEvent]) -> int:
+        """Append; a failed append keeps the rows inside the journal, retried with the next batch."""
+        try:
+            self.journal.append(events)
+            if self.journal.pending:
+                self.journal.retry()
+        except Exception as exc:
+            self.journal_error = str(exc)
+            log.error("alarm journal not written, %d changes kept for a retry: %s", len(events), exc)
+            return 0
+        self.journal_error = ""
+        return len(events)
+
+    def _journal_written(self, future: asyncio.Future[int]) -> None:
+        self._writing = None
+        if not future.cancelled() and future.exception() is not None:
+            log.error("alarm journal writer failed: %s", future.exception())
+        if self._unwritten:
+            self._flush_journal()
+
+    def _flush_faults(self) -> None:
+        if self._faults_writing is not None or not self.recorder.has_pending or self._loop is None:
+            return
+        future = self._loop.run_in_executor(self._fault_thread, self.recorder.write_pending)
+        self._faults_writing = future
+
+        def done(f: asyncio.Future[int]) -> None:
+            self._faults_writing = None
+            if not f.cancelled() and f.exception() is not None:
+                log.error("fault records not stored (kept for a retry): %s", f.exception())
+
+        future.add_done_callback(done)
+
+    # -- queries and actions (the DataSource's alarm calls) ------------------------------------
+
+    def active(self) -> list[Alarm]:
+        """The active list, newest first."""
+        return self.engine.active()
+
+    def flood(self) -> FloodSummary | None:
+        """The flood going on now."""
+        return self.engine.flood()
+
+    async def alarms(self, state: str = "active", since: int | None = None, limit: int | None = None) -> list[Alarm]:
+        """``GET /alarms``: active from the engine (always current), all from the journal."""
+        if state == "active":
+            alarms = [a for a in self.engine.active() if since is None or a.raised_at >= since]
+            return alarms[:limit] if limit is not None else alarms
+        if state != "all":
+            raise ValueError(f"state must be 'active' or 'all', not {state!r}")
+        await self._settled()
+        return await self._read(lambda: self.journal.alarms("all", since, limit))
+
+    async def search(self, q: JournalQuery) -> list[JournalEntry]:
+        """Journal rows matching ``q``, newest first."""
+        await self._settled()
+        return await self._read(lambda: self.journal.search(
+            q.start, q.end, q.points or None, q.devices or None, q.rooms or None, q.levels or None,
+            q.states or None, q.changes or None, q.text, q.alarm_id, q.limit, q.offset,
+        ))  # fmt: skip
+
+    def acknowledge(self, alarm_ids: Iterable[int], user: str, comment: str | None = None) -> list[Alarm]:
+        """Acknowledge; AlarmActionError when not one of them could be."""
+        ids = list(alarm_ids)
+        if len(ids) == 1:
+            events = [self.engine.acknowledge(ids[0], user, comment)]
+        else:
+            events = self.engine.acknowledge_many(ids, user, comment)
+            if not events:
+                raise AlarmActionError("none of these alarms needs an acknowledgement")
+        self._deliver(events)
+        return [e.alarm for e in events]
+
+    def shelve(self, alarm_id: int, minutes: float, reason: str, user: str) -> Alarm:
+        """Shelve for ``minutes``."""
+        event = self.engine.shelve(alarm_id, minutes, reason, user)
+        self._deliver([event])
+        return event.alarm
+
+    def unshelve(self, alarm_id: int, user: str) -> Alarm:
+        """Take a shelved alarm back."""
+        event = self.engine.unshelve(alarm_id, user)
+        self._deliver([event])
+        return event.alarm
+
+    def reload(self, site: Site) -> list[AlarmEvent]:
+        """Run the rules of an edited site file without a restart (alarm states are kept)."""
+        events = self.engine.replace_rules(compile_rules(site))
+        self.site = site
+        self._deliver(events)
+        log.info("alarm rules reloaded: %d conditions", len(self.engine.rules.conditions))
+        return events
+
+    async def fault_records(self, alarm_id: int | None = None, since: int | None = None) -> list[FaultRecordHeader]:
+        """Fault records, newest first."""
+        await self._faults_settled()
+        return await self._read(lambda: self.recorder.records(alarm_id, since), self._fault_thread)
+
+    async def fault_record(self, record_id: int) -> dict[str, list[Sample]]:
+        """One record's samples per point."""
+        await self._faults_settled()
+        return await self._read(lambda: self.recorder.record(record_id), self._fault_thread)
+
+    async def _settled(self) -> None:
+        """Let events already raised reach the journal first, so a search right after sees them."""
+        self._flush_journal()
+        if self._writing is not None:
+            await asyncio.gather(self._writing, return_exceptions=True)
+
+    async def _faults_settled(self) -> None:
+        self._flush_faults()
+        if self._faults_writing is not None:
+            await asyncio.gather(self._faults_writing, return_exceptions=True)
+
+    async def _read(self, call: Callable[[], Any], thread: ThreadPoolExecutor | None = None) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(thread or self._journal_thread, call)
+
+    def status_words(self) -> str:
+        """"ok", or what is wrong with alarm storage, in words."""
+        return self.journal_error or "ok"
+
+
+def fault_config(site: Site) -> FaultConfig:
+    """Fault recording settings from the site file's ``alarms.fault_recording`` (defaults when absent)."""
+    spec = getattr(site.file.alarms, "fault_recording", None)
+    if spec is None:
+        return FaultConfig()
+    return FaultConfig(
+        levels=frozenset(spec.levels), pre_minutes=spec.before_minutes, post_minutes=spec.after_minutes,
+        rate_hz=max(1.0, 1.0 / min((d.poll for d in site.devices.values()), default=1.0)),
+    )  # fmt: skip
+
