@@ -277,8 +277,8 @@ class AlarmEngine:
                 j.on, j.values = prev_judge.on, dict(prev_judge.values)
         gone = [c for key, c in old.items() if key not in rules.conditions and c.alarm is not None]
         self._rules, self._judges = rules, rules.judges
-        self._timers = timers | {c for c in self._timers if c.key not in rules.conditions and c in gone}
-        self._shelved = shelved | {c for c in self._shelved if c.key not in rules.conditions}
+        self._timers = timers  # delays of removed conditions end with them
+        self._shelved = shelved | {c for c in self._shelved if c.key not in rules.conditions and c.alarm is not None}
         self._flood.count, self._flood.window_ms = rules.flood_count, rules.flood_ms
         for prev, cond in moved:
             if cond.alarm is not None:
@@ -287,7 +287,6 @@ class AlarmEngine:
                     self._emit(cond, Change.LEVEL, now, cond.value, level=cond.level)
         self._reconcile_blocks(now)
         for cond in gone:
-            self._timers.discard(cond)
             cond.pending = None
             if cond.active:
                 self._clear(cond, now, cond.value)
