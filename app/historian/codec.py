@@ -89,10 +89,13 @@ def _decimal(value: np.ndarray) -> tuple[int, int, np.ndarray] | None:
         scaled = np.round(value * 10.0**decimals)
         if (np.abs(scaled) >= _EXACT_INT).any():
             return None
-        if _same_bits(scaled / 10.0**decimals, value):
-            return _DEC_DIV, decimals, scaled.astype(np.int64)
-        if decimals and _same_bits(scaled * 10.0**-decimals, value):
-            return _DEC_MUL, decimals, scaled.astype(np.int64)
+        # Compared after the trip through integers, as decoding does it: -0.0 has no integer.
+        ints = scaled.astype(np.int64)
+        back = ints.astype(np.float64)
+        if _same_bits(back / 10.0**decimals, value):
+            return _DEC_DIV, decimals, ints
+        if decimals and _same_bits(back * 10.0**-decimals, value):
+            return _DEC_MUL, decimals, ints
     return None
 
 
