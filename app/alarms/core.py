@@ -27,6 +27,7 @@ from app.alarms.fault_store import FaultRecordHeader, FaultStore
 from app.alarms.flood import FloodSummary
 from app.alarms.journal import AlarmJournal, JournalEntry
 from app.alarms.model import Alarm, AlarmActionError, AlarmEvent, Change, JournalQuery
+from app.alarms.notify import ChannelStatus, Notifier
 from app.alarms.rules import compile_rules
 from app.config import Site
 from app.model import Sample
@@ -60,6 +61,14 @@ class AlarmCore:
         self.sinks: list[AlarmSink] = []
         self.clock = clock
         self.engine = AlarmEngine(compile_rules(site), clock=clock)
+        f = site.file
+        self.notifier = Notifier(
+            f.notifications,
+            site_name=(f.site.name.zh, f.site.name.en),
+            timezone=f.site.timezone,
+            rooms={r.id: (r.name.zh, r.name.en) for r in f.rooms},
+        )
+        self.sinks.append(self.notifier.submit)
         self.journal = AlarmJournal(db_url)
         self.fault_config = fault or fault_config(site)
         self.recorder = FaultRecorder(FaultStore(db_url), self.fault_config, points=site.points)
@@ -84,6 +93,7 @@ class AlarmCore:
         self._deliver(self.engine.restore(active, next_id=top + 1))
         if active:
             log.info("%d active alarms restored from the journal; next alarm id %d", len(active), self.engine.next_id)
+        await self.notifier.start()
         self._ticker = loop.create_task(self._tick_loop(), name="alarm-tick")
 
     async def stop(self) -> None:
@@ -92,6 +102,7 @@ class AlarmCore:
             self._ticker.cancel()
             await asyncio.gather(self._ticker, return_exceptions=True)
             self._ticker = None
+        await self.notifier.stop()
         loop = asyncio.get_running_loop()
         if self._writing is not None:
             await asyncio.gather(self._writing, return_exceptions=True)
@@ -294,6 +305,10 @@ class AlarmCore:
     async def _read(self, call: Callable[[], Any], thread: ThreadPoolExecutor | None = None) -> Any:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(thread or self._journal_thread, call)
+
+    def deliveries(self) -> list[ChannelStatus]:
+        """Each notification channel's state (the console shows the failing ones)."""
+        return self.notifier.status()
 
     def status_words(self) -> str:
         """"ok", or what is wrong with alarm storage, in words."""

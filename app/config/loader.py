@@ -19,6 +19,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from app.config import schema
 from app.config.alarms import KINDS
+from app.config.common import Names
 
 Path_ = tuple[str | int, ...]
 
@@ -133,7 +134,8 @@ def _reason(error: dict[str, Any]) -> str:
     msg: str = error["msg"]
     if kind == "extra_forbidden":
         key = error["loc"][-1]
-        close = difflib.get_close_matches(str(key), _FIELDS, n=1, cutoff=0.7)
+        # Fields of every section are candidates; the key itself (valid elsewhere) is no suggestion.
+        close = difflib.get_close_matches(str(key), _FIELDS - {str(key)}, n=1, cutoff=0.7)
         return f"unknown key{f' (did you mean {close[0]!r}?)' if close else ''}"
     if kind == "missing":
         return "required key is missing"
@@ -216,7 +218,7 @@ def _partial(data: dict[str, Any]) -> tuple[schema.SiteFile, dict[str, list[int]
     try:
         site_info = schema.SiteInfo.model_validate(data.get("site"))
     except ValidationError:
-        site_info = schema.SiteInfo(name=schema.Names(zh="?", en="?"))
+        site_info = schema.SiteInfo(name=Names(zh="?", en="?"))
     return schema.SiteFile.model_construct(site=site_info, **kept), index
 
 

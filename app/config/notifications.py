@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import Discriminator, Field, field_validator, model_validator
 
 from app.alarms.model import Change
-from app.config.schema import ID, NameField, Strict, _names
+from app.config.common import ID, NameField, Strict, _names
 
 ENV = r"^[A-Za-z_][A-Za-z0-9_]*$"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

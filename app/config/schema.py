@@ -11,34 +11,12 @@ import re
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from app.config.alarms import AlarmSection
+from app.config.common import ID, NameField, PointId, Strict, _names
+from app.config.notifications import NotificationSettings
 from drivers.dtu import RegistrationError, RegistrationFormat, RegistrationMode, registration_bytes
-
-ID = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
-PointId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*\.[A-Za-z0-9_.]+$")]
-
-
-class Strict(BaseModel):
-    """Every model of the file refuses unknown keys."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Names(Strict):
-    """A name in both languages the UI ships in."""
-
-    zh: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-
-def _names(value: Any) -> Any:
-    """A plain string is accepted as the name in both languages."""
-    return {"zh": value, "en": value} if isinstance(value, str) else value
-
-
-NameField = Annotated[Names, Field(description="name: {zh, en} or one string for both")]
 
 
 class SiteInfo(Strict):
@@ -300,6 +278,6 @@ class SiteFile(Strict):
     diagrams: list[DiagramRef] = []
     historian: HistorianSettings = HistorianSettings()
     alarms: AlarmSection = AlarmSection()
-    # Filled by later issues (notification routes, tariffs); accepted as lists/maps now.
-    notifications: list[dict[str, Any]] = []
+    notifications: NotificationSettings = NotificationSettings()
+    # Filled by a later issue (tariffs); accepted as a map now.
     tariff: dict[str, Any] | None = None

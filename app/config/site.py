@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from app.config import schema
 from app.config.checks import template_library
+from app.config.common import Names
 from app.config.loader import load_site_file, parse_site
 from app.model import Point, PointKind
 from drivers.templates import Template
@@ -57,7 +58,7 @@ class Site:
             )
 
     @property
-    def name(self) -> schema.Names:
+    def name(self) -> Names:
         """The site's name in both languages."""
         return self.file.site.name
 

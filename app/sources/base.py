@@ -24,6 +24,7 @@ from app.alarms.fault_store import FaultRecordHeader
 from app.alarms.flood import FloodSummary
 from app.alarms.journal import JournalEntry
 from app.alarms.model import Alarm, AlarmEvent, JournalQuery
+from app.alarms.notify import ChannelStatus
 from app.historian import History
 from app.model import Sample
 from drivers.link import LinkEvent
@@ -193,6 +194,10 @@ class DataSource(abc.ABC):
     @abc.abstractmethod
     def flood(self) -> FloodSummary | None:
         """The alarm flood going on now, if any (for the banner's summary)."""
+
+    @abc.abstractmethod
+    def notification_status(self) -> list[ChannelStatus]:
+        """Each notification channel's state: ok, failing since when and why (in both languages)."""
 
     @abc.abstractmethod
     async def fault_records(self, alarm_id: int | None = None, since: int | None = None) -> list[FaultRecordHeader]:

@@ -23,6 +23,7 @@ from app.alarms.fault_store import FaultRecordHeader
 from app.alarms.flood import FloodSummary
 from app.alarms.journal import JournalEntry
 from app.alarms.model import Alarm, AlarmEvent, JournalQuery
+from app.alarms.notify import ChannelStatus
 from app.config import Site
 from app.historian import AsyncHistory, Historian, History, StoragePolicy
 from app.historian import PointInfo as StoredPoint
@@ -295,6 +296,10 @@ class DirectSource(DataSource):
     def flood(self) -> FloodSummary | None:
         """The alarm flood going on, if any."""
         return self.alarm_core.flood()
+
+    def notification_status(self) -> list[ChannelStatus]:
+        """Each notification channel's state."""
+        return self.alarm_core.deliveries()
 
     async def fault_records(self, alarm_id: int | None = None, since: int | None = None) -> list[FaultRecordHeader]:
         """Fault records, newest first."""

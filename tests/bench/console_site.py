@@ -221,6 +221,9 @@ def synthetic_source_class() -> type:
         def flood(self) -> None:
             return None
 
+        def notification_status(self) -> list:
+            return []
+
         async def fault_records(self, alarm_id: int | None = None, since: int | None = None) -> list:
             return []
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from app.alarms.model import Alarm, AlarmEvent, AlarmState, Change, Level
-from app.alarms.notify.config import NotificationSettings
+from app.config.notifications import NotificationSettings
 
 EXAMPLE = Path(__file__).with_name("notify_settings.yaml")
 

@@ -9,9 +9,9 @@ import pytest
 from pydantic import ValidationError
 
 from app.alarms.model import AlarmState, Change
-from app.alarms.notify.config import NotificationSettings
 from app.alarms.notify.plan import Planner
 from app.alarms.notify.throttle import Throttle
+from app.config.notifications import NotificationSettings
 from tests.unit.notify_cases import example, later, raised, settings
 
 TZ = ZoneInfo("Asia/Shanghai")

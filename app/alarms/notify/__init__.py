@@ -4,8 +4,8 @@ The integrator builds a `Notifier` from the site file's `NotificationSettings`, 
 data source's loop and hands it every batch of alarm events with `submit`.
 """
 
-from app.alarms.notify.config import NotificationSettings
 from app.alarms.notify.delivery import ChannelStatus, Delivery, Result
 from app.alarms.notify.notifier import Notifier
+from app.config.notifications import NotificationSettings
 
 __all__ = ["ChannelStatus", "Delivery", "NotificationSettings", "Notifier", "Result"]

@@ -24,11 +24,11 @@ from app.alarms.notify.channels.base import DeliveryError, Outgoing, Transport, 
 from app.alarms.notify.channels.email import EmailTransport
 from app.alarms.notify.channels.gsm import GsmModem, SmsTransport, VoiceTransport
 from app.alarms.notify.channels.http import DingTalkTransport, HttpSmsTransport, WebhookTransport, WeComTransport
-from app.alarms.notify.config import BROADCAST_KINDS, AnyChannel, NotificationSettings
 from app.alarms.notify.delivery import ChannelStatus, Delivery, DeliveryLog, Result
 from app.alarms.notify.plan import Planner
 from app.alarms.notify.text import Wording
 from app.alarms.notify.throttle import Message, Throttle
+from app.config.notifications import BROADCAST_KINDS, AnyChannel, NotificationSettings
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from app.alarms.model import Alarm, AlarmEvent, Change
-from app.alarms.notify.config import BROADCAST_KINDS, WEEKDAYS, NotificationSettings, Route, Step
+from app.config.notifications import BROADCAST_KINDS, WEEKDAYS, NotificationSettings, Route, Step
 
 log = logging.getLogger(__name__)
 

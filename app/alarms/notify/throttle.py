@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.alarms.model import AlarmEvent
-from app.alarms.notify.config import RateLimit
 from app.alarms.notify.plan import Send
+from app.config.notifications import RateLimit
 
 
 @dataclass(frozen=True, slots=True)

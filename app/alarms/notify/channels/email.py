@@ -14,7 +14,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from app.alarms.notify.channels.base import DeliveryError, Outgoing, redact, secret
-from app.alarms.notify.config import EmailChannel
+from app.config.notifications import EmailChannel
 
 
 class EmailTransport:

@@ -19,7 +19,7 @@ import serial
 
 from app.alarms.notify.channels.base import DeliveryError, Outgoing, secret
 from app.alarms.notify.channels.pdu import submit_pdus
-from app.alarms.notify.config import GsmSmsChannel, GsmVoiceChannel, Modem
+from app.config.notifications import GsmSmsChannel, GsmVoiceChannel, Modem
 
 log = logging.getLogger(__name__)
 

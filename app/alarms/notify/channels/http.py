@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from app.alarms.notify.channels.base import DeliveryError, Outgoing, redact, secret
-from app.alarms.notify.config import DingTalkChannel, HttpSmsChannel, HttpSuccess, WebhookChannel, WeComChannel
+from app.config.notifications import DingTalkChannel, HttpSmsChannel, HttpSuccess, WebhookChannel, WeComChannel
 
 
 def _client(timeout: float, ca_file: str | None) -> httpx.AsyncClient:
