@@ -17,8 +17,6 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, QEve
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFrame,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -32,6 +30,7 @@ from app.process import settle_after_start
 from app.sources.base import SourceStatus
 from drivers.link import LinkEvent, LinkState
 from widgets import runtime, settings
+from widgets.alarms import AlarmConsole
 from widgets.bridge import SourceBridge
 from widgets.devices import DeviceBrowser
 from widgets.log_view import LogView
@@ -41,34 +40,6 @@ from widgets.trends import TrendSetError, TrendView
 log = logging.getLogger(__name__)
 
 OPEN_PREFIX = "open-"  # trend sets under these names are the trends open at the last close
-
-
-class AlarmBannerSlot(QFrame):
-    """The always-visible strip at the top where the alarm banner lives.
-
-    Until the alarm engine exists it shows the active-alarm counts it is given (none).
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("alarmBanner")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setMinimumHeight(36)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
-        self.label = QLabel(self)
-        layout.addWidget(self.label)
-        layout.addStretch(1)
-        self.set_counts({})
-
-    def set_counts(self, counts: dict[int, int]) -> None:
-        """Active alarms per level (1 critical .. 4 notice)."""
-        self.counts = dict(counts)
-        total = sum(counts.values())
-        if total == 0:
-            self.label.setText(QCoreApplication.translate("MainWindow", "No active alarms"))
-        else:
-            self.label.setText(QCoreApplication.translate("MainWindow", "Active alarms: %n", None, total))
 
 
 class MainWindow(QMainWindow):
@@ -91,7 +62,11 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        self.banner = AlarmBannerSlot(central)
+        # Alarms: the banner lives on top, always visible; the list becomes a dock once the site is known.
+        self.alarms = AlarmConsole(bridge, tz, self, self.open_trend, self.open_fault_record)
+        self.alarms.message.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.banner = self.alarms.banner
+        self.banner.list_requested.connect(self.show_alarm_list)
         column.addWidget(self.banner)
         self._body = QVBoxLayout()
         column.addLayout(self._body, 1)
@@ -139,7 +114,6 @@ class MainWindow(QMainWindow):
             for setter, source in self._texts:
                 setter(QCoreApplication.translate("MainWindow", source))
             self._title()
-            self.banner.set_counts(self.banner.counts)
         super().changeEvent(event)
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -211,6 +185,18 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         view.addAction(self._docks["log"].toggleViewAction())
 
+        alarms = menus.addMenu("")
+        self._t(alarms.setTitle, QT_TRANSLATE_NOOP("MainWindow", "&Alarms"))
+        self.alarm_list_action = QAction(self)
+        self._t(self.alarm_list_action.setText, QT_TRANSLATE_NOOP("MainWindow", "Alarm &list"))
+        self.alarm_list_action.setShortcut(QKeySequence(Qt.Key.Key_F9))
+        self.alarm_list_action.triggered.connect(self.show_alarm_list)
+        alarms.addAction(self.alarm_list_action)
+        mute = QAction(self)
+        self._t(mute.setText, QT_TRANSLATE_NOOP("MainWindow", "&Mute the alarm sound for 5 minutes"))
+        mute.triggered.connect(lambda _=False: self.alarms.sound.mute())
+        alarms.addAction(mute)
+
         tools = menus.addMenu("")
         self._t(tools.setTitle, QT_TRANSLATE_NOOP("MainWindow", "&Tools"))
         new_trend = QAction(self)
@@ -248,6 +234,14 @@ class MainWindow(QMainWindow):
         dock = self._dock("devices", "", self.browser, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._t(dock.setWindowTitle, QT_TRANSLATE_NOOP("MainWindow", "Devices"))
         self.view_menu.addAction(dock.toggleViewAction())
+        self.alarm_list = self.alarms.start(site)
+        self.alarms.counts_changed.connect(self.overview.set_alarm_counts)
+        self.overview.set_alarm_counts(self.alarms.active.counts())
+        alarm_dock = self._dock("alarms", "", self.alarm_list, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._t(alarm_dock.setWindowTitle, QT_TRANSLATE_NOOP("MainWindow", "Alarms"))
+        self.tabifyDockWidget(alarm_dock, self._docks["log"])
+        alarm_dock.raise_()
+        self.view_menu.addAction(alarm_dock.toggleViewAction())
         self._default_state = self.saveState()
         self._restore_layout()
         if self.bridge.latest:
@@ -329,6 +323,22 @@ class MainWindow(QMainWindow):
         dock.destroyed.connect(lambda _=None, v=view, n=name: self._trend_closed(v, n))
         QTimer.singleShot(0, dock.raise_)  # once the tab exists, bring it to the front
         return view
+
+    def open_fault_record(self, title: str, samples: dict[str, list[Sample]], start: int, end: int,
+                          point: str) -> TrendView:
+        """A trend pane showing a fault record's samples as recorded (``point``, the alarm's, drawn first)."""
+        view = self.open_trend(None)
+        view.show_samples(samples, start, end, first=point)
+        name = next(n for n, d in self._docks.items() if d.widget() is view)
+        self._docks[name].setWindowTitle(title)
+        return view
+
+    def show_alarm_list(self) -> None:
+        """Bring the alarm list forward (menu, F9, the banner's button)."""
+        dock = self._docks.get("alarms")
+        if dock is not None:
+            dock.show()
+            dock.raise_()
 
     # -- trend sets: the open trends come back on restart; named sets on demand --------------------
 
@@ -440,6 +450,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Save the layout and the open trends on the way out."""
         self.save_layout()
+        self.alarms.stop()
         self._remember_open_trends()
         self.log_view.uninstall()
         super().closeEvent(event)

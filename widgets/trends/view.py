@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pyqtgraph as pg
 import shiboken6
 from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QTimer
@@ -64,6 +65,8 @@ class TrendView(QWidget):
         self._span_s = HOUR_S
         self._stats_dirty = True
         self._cursor_ms: int | None = None
+        # A fixed set of samples per point (a fault record): shown as given, never asked for or appended to.
+        self._fixed: dict[str, list[Sample]] | None = None
 
         self.time_axis = TimeAxis(tz)
         axes = {"bottom": self.time_axis, "left": GridAxis("left"), "right": GridAxis("right")}
@@ -236,15 +239,65 @@ class TrendView(QWidget):
 
     # -- range ---------------------------------------------------------------------------------
 
+    def show_samples(self, samples: dict[str, list[Sample]], start_ms: int, end_ms: int,
+                     first: str | None = None) -> list[str]:
+        """Show a fixed set of samples (a fault record) over ``[start_ms, end_ms]``; returns the points drawn.
+
+        Pens of these points draw exactly the samples given, at their full resolution, and take no
+        history or live samples; at most `MAX_PENS` are drawn (``first``, then those of its unit,
+        then the rest by id), and a pen added later for another point is read from the history.
+        Going live leaves the fixed set.
+        """
+        if end_ms <= start_ms:
+            raise TrendError(self.tr("The end of the range must be after its start."))
+        for point in list(self._pens):
+            self.remove_pen(point)
+        self._fixed = {point: list(rows) for point, rows in samples.items()}
+        unit = getattr(self._point_info(first), "unit", None) if first else None
+
+        def order(point: str) -> tuple[int, str]:
+            info = self._point_info(point)
+            return (0 if point == first else 1 if info is not None and info.unit == unit else 2, point)
+
+        drawn = []
+        for point in sorted(self._fixed, key=order):
+            if len(drawn) >= MAX_PENS:
+                break
+            if self._point_info(point) is None:
+                continue
+            self.add_pen(point)
+            drawn.append(point)
+        self.set_range(start_ms, end_ms)
+        if len(drawn) < len(self._fixed):
+            self.show_message(self.tr("Recorded samples: {shown} of {total} points drawn; add others by dropping them "
+                                      "here.").format(shown=len(drawn), total=len(self._fixed)))  # fmt: skip
+        return drawn
+
+    @property
+    def is_fixed(self) -> bool:
+        """Whether the view shows a fixed set of samples (a fault record)."""
+        return self._fixed is not None
+
     def set_live(self, span_s: float = HOUR_S) -> None:
         """Scroll with the newest samples, showing the last ``span_s`` seconds."""
+        self._leave_fixed()
         self._live = True
         self._span_s = float(span_s)
         self.live_action.setChecked(True)
         self._follow_live()
 
+    def _leave_fixed(self) -> None:
+        """Back from a fault record to the history: every pen reads it again."""
+        if self._fixed is None:
+            return
+        self._fixed = None
+        for pen in self._pens.values():
+            pen.series.fetched = None
+            self._request(pen)
+
     def set_last(self, span_s: float) -> None:
         """A fixed range: the ``span_s`` seconds up to now (does not scroll)."""
+        self._leave_fixed()
         now = int(self._clock() * 1000)
         self.set_range(now - int(span_s * 1000), now)
 
@@ -305,10 +358,15 @@ class TrendView(QWidget):
     def _refresh_history(self) -> None:
         start, end = self.visible_range()
         for pen in self._pens.values():
+            if self._fixed is not None and pen.point in self._fixed:
+                continue
             if self._needs_history(pen, start, end):
                 self._request(pen)
 
     def _request(self, pen: Pen) -> None:
+        if self._fixed is not None and pen.point in self._fixed:
+            self._load_fixed(pen, self._fixed[pen.point])
+            return
         start, end = self.visible_range()
         span = max(end - start, 1000)
         f0, f1 = max(start - span // 2, 0), end + span // 2
@@ -329,10 +387,23 @@ class TrendView(QWidget):
 
         self._fetch(pen.point, f0, f1, 2 * self._pixels(), done, failed)
 
+    def _load_fixed(self, pen: Pen, rows: list[Sample]) -> None:
+        pen.generation += 1  # an answer to an earlier history request must not replace the record
+        rows = sorted(rows, key=lambda s: s.ts)
+        ts = np.fromiter((s.ts for s in rows), np.int64, len(rows))
+        value = np.fromiter((s.value for s in rows), np.float64, len(rows))
+        quality = np.fromiter((int(s.quality) for s in rows), np.uint8, len(rows))
+        first, last = (int(ts[0]), int(ts[-1])) if rows else (0, 0)
+        pen.series.load_arrays(ts, value, quality, first, last)
+        pen.dirty = True
+        self._stats_dirty = True
+
     # -- live ----------------------------------------------------------------------------------
 
     def on_samples(self, batch: dict[str, Sample]) -> None:
         """Append live samples of the drawn points (the curves take them on the next tick)."""
+        if self._fixed is not None:
+            return  # a fault record is what was recorded, not what comes now
         for point, pen in self._pens.items():
             sample = batch.get(point)
             if sample is not None and pen.series.append(sample.ts, sample.value, sample.quality):
