@@ -316,12 +316,14 @@ class AlarmCore:
 
 
 def fault_config(site: Site) -> FaultConfig:
-    """Fault recording settings from the site file's ``alarms.fault_recording`` (defaults when absent)."""
-    spec = getattr(site.file.alarms, "fault_recording", None)
-    if spec is None:
-        return FaultConfig()
-    return FaultConfig(
-        levels=frozenset(spec.levels), pre_minutes=spec.before_minutes, post_minutes=spec.after_minutes,
-        rate_hz=max(1.0, 1.0 / min((d.poll for d in site.devices.values()), default=1.0)),
-    )  # fmt: skip
+    """Fault recording settings from the site file's ``alarms.fault_recording``.
 
+    The ring is sized for the fastest poll of the site, so the minutes before an alarm are all
+    there at full resolution whatever the device.
+    """
+    spec = site.file.alarms.fault_recording
+    fastest = min((d.poll for d in site.devices.values() if d.enabled), default=1.0)
+    return FaultConfig(
+        levels=frozenset(spec.levels), pre_minutes=spec.before, post_minutes=spec.after,
+        rate_hz=max(0.01, 1.0 / fastest),
+    )  # fmt: skip

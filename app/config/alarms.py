@@ -309,10 +309,19 @@ class Flood(_Strict):
     seconds: float = Field(10.0, gt=0, le=3600)
 
 
+class FaultRecording(_Strict):
+    """Full-resolution capture around alarms of these levels: a device's and its incomer's points."""
+
+    levels: list[LevelNo] = Field(default_factory=lambda: [1, 2])
+    before: float = Field(5.0, ge=0, le=60, description="minutes kept from before the alarm")
+    after: float = Field(2.0, ge=0, le=60, description="minutes recorded after it")
+
+
 class AlarmSection(_Strict):
-    """The ``alarms:`` section: flood settings and the rules (a bare list is the rules alone)."""
+    """The ``alarms:`` section: flood settings, fault recording and the rules (a bare list is the rules alone)."""
 
     flood: Flood = Flood()
+    fault_recording: FaultRecording = FaultRecording()
     rules: list[AlarmRule] = []
 
     @model_validator(mode="before")
