@@ -155,6 +155,22 @@ def test_shelving_ends_escalation_and_acked_change_is_told_to_those_told():
     assert p.tracks == {}
 
 
+def test_an_alarm_back_from_shelving_or_suppression_unacknowledged_is_told_again():
+    p = escalating()
+    ev = raised(3)
+    shelved = later(ev, Change.SHELVED, AlarmState.SHELVED, MON_10 + MIN)
+    p.on_event(shelved, MON_10 + MIN)
+    assert p.tracks == {}
+    back = later(ev, Change.UNSHELVED, AlarmState.ACTIVE_UNACKED, MON_10 + 60 * MIN)
+    told = p.on_event(back, MON_10 + 60 * MIN)
+    assert told and any(k[0] == 3 for k in p.tracks)
+    p2 = escalating()
+    quiet = later(raised(4), Change.UNSUPPRESSED, AlarmState.ACTIVE_UNACKED, MON_10)
+    assert p2.on_event(quiet, MON_10)
+    acked_back = later(raised(5), Change.UNSHELVED, AlarmState.ACTIVE_ACKED, MON_10)
+    assert p2.on_event(acked_back, MON_10) == []  # already acknowledged: nobody needs waking
+
+
 def test_channel_levels_keep_voice_calls_for_level_one():
     s = NotificationSettings.model_validate({
         **settings().model_dump(by_alias=True, exclude={"channels", "routes", "modems"}),

@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 
 KEEP_DONE_MS = 24 * 3600 * 1000
 ENDS = (Change.ACKED, Change.NORMAL, Change.SHELVED, Change.SUPPRESSED)
+# Changes that put an alarm before the operator unacknowledged: a raise, a new level, and an
+# alarm that comes back from shelving or suppression still standing (nobody was told while away).
+STARTS = frozenset({Change.RAISED, Change.LEVEL, Change.UNSHELVED, Change.UNSUPPRESSED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,14 +98,14 @@ class Planner:
         alarm = ev.alarm
         for key in [k for k in self.tracks if k[0] == alarm.id]:
             self.tracks[key].alarm = alarm
-        if ev.change in (Change.RAISED, Change.LEVEL) and alarm.state.needs_ack:
+        if ev.change in STARTS and alarm.state.needs_ack:
             for route in self.settings.routes:
                 key = (alarm.id, route.id)
                 if key in self.tracks or Change.RAISED not in route.change_set:
                     continue
                 if ev.change is Change.LEVEL and not self.matches(route, alarm, now):
                     continue
-                if ev.change is Change.RAISED and not self.matches(route, alarm, now):
+                if ev.change is not Change.LEVEL and not self.matches(route, alarm, now):
                     log.debug("alarm %s: route %s does not take it", alarm.id, route.id)
                     continue
                 self.tracks[key] = Track(alarm=alarm, route=route, anchor=now, last=now)
