@@ -26,10 +26,11 @@ from app.alarms.fault_record import FaultConfig, FaultRecorder
 from app.alarms.fault_store import FaultRecordHeader, FaultStore
 from app.alarms.flood import FloodSummary
 from app.alarms.journal import AlarmJournal, JournalEntry
+from app.alarms.limits import LimitSpec, LimitStore, limit_rule, spec_of
 from app.alarms.model import Alarm, AlarmActionError, AlarmEvent, Change, JournalQuery
 from app.alarms.notify import ChannelStatus, Notifier
-from app.alarms.rules import compile_rules
-from app.config import Site
+from app.alarms.rules import compile_rules, site_limits
+from app.config import Site, load_site
 from app.model import Sample
 from drivers.link import LinkEvent
 
@@ -70,6 +71,9 @@ class AlarmCore:
         )
         self.sinks.append(self.notifier.submit)
         self.journal = AlarmJournal(db_url)
+        self.limit_store = LimitStore(db_url)
+        self.limits: dict[str, LimitSpec | None] = {}  # runtime changes in force, by point
+        self._site_stamp = _stamp(site.path)
         self.fault_config = fault or fault_config(site)
         self.recorder = FaultRecorder(FaultStore(db_url), self.fault_config, points=site.points)
         self._journal_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alarm-journal")
@@ -87,6 +91,11 @@ class AlarmCore:
         """Open the journal and fault store, bring back the active alarms, start ticking."""
         loop = self._loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._journal_thread, self.journal.open)
+        await loop.run_in_executor(self._journal_thread, self.limit_store.open)
+        self.limits = await loop.run_in_executor(self._journal_thread, self.limit_store.current)
+        if self.limits:
+            self.engine.replace_rules(compile_rules(self.site, self.limits))
+            log.info("alarm limits changed at runtime in force for %d points", len(self.limits))
         await loop.run_in_executor(self._fault_thread, self.recorder.open)
         active = await loop.run_in_executor(self._journal_thread, self.journal.active_alarms)
         top = await loop.run_in_executor(self._journal_thread, self.journal.max_alarm_id)
@@ -113,6 +122,7 @@ class AlarmCore:
             await asyncio.gather(self._faults_writing, return_exceptions=True)
         await loop.run_in_executor(self._fault_thread, self.recorder.close)
         await loop.run_in_executor(self._journal_thread, self.journal.close)
+        await loop.run_in_executor(self._journal_thread, self.limit_store.close)
         self._journal_thread.shutdown(wait=True)
         self._fault_thread.shutdown(wait=True)
 
@@ -171,6 +181,7 @@ class AlarmCore:
             await asyncio.sleep(TICK_S)
             try:
                 self._deliver(self.engine.tick())
+                self._check_site_file()
                 self.recorder.tick()
                 self._flush_faults()
                 if self._unwritten and self._writing is None:
@@ -275,11 +286,62 @@ class AlarmCore:
 
     def reload(self, site: Site) -> list[AlarmEvent]:
         """Run the rules of an edited site file without a restart (alarm states are kept)."""
-        events = self.engine.replace_rules(compile_rules(site))
+        events = self.engine.replace_rules(compile_rules(site, self.limits))
         self.site = site
         self._deliver(events)
         log.info("alarm rules reloaded: %d conditions", len(self.engine.rules.conditions))
         return events
+
+    # -- limits changed at runtime --------------------------------------------------------------
+
+    def point_limits(self, point: str) -> tuple[LimitSpec | None, str]:
+        """A point's limits in force and where they come from: ``"runtime"`` or ``"site"``."""
+        if point not in self.site.points:
+            raise AlarmActionError(f"这个站没有测点 {point} / this site has no point {point}")
+        if point in self.limits:
+            return self.limits[point], "runtime"
+        rule = site_limits(self.site, point)
+        return (spec_of(rule) if rule is not None else None), "site"
+
+    async def set_limits(self, point: str, limits: LimitSpec | None, user: str) -> list[AlarmEvent]:
+        """Store a point's new limits (None: none at all) and run them at once; states are kept."""
+        if point not in self.site.points:
+            raise AlarmActionError(f"这个站没有测点 {point} / this site has no point {point}")
+        if limits is not None:
+            limit_rule(point, limits)  # refused in words before anything is stored
+        change = await self._read(lambda: self.limit_store.set(point, limits, user))
+        self.limits[point] = change.new
+        log.info("alarm limits of %s changed by %s: %s -> %s", point, user, change.old, change.new)
+        return self.reload(self.site)
+
+    async def revert_limits(self, point: str, user: str) -> list[AlarmEvent]:
+        """Go back to the site file's limits for ``point``."""
+        await self._read(lambda: self.limit_store.revert(point, user))
+        self.limits.pop(point, None)
+        log.info("alarm limits of %s back to the site file's (by %s)", point, user)
+        return self.reload(self.site)
+
+    def _check_site_file(self) -> None:
+        """An engineer saved the site file: run its alarm rules without a restart (bad files are refused)."""
+        path = self.site.path
+        stamp = _stamp(path)
+        if path is None or stamp == self._site_stamp or self._loop is None:
+            return
+        self._site_stamp = stamp
+        future = self._loop.run_in_executor(self._journal_thread, load_site, path)
+
+        def loaded(f: asyncio.Future[Site]) -> None:
+            exc = f.exception()
+            if exc is not None:
+                log.error("the site file %s was changed but cannot be used; the alarm rules in force stay: %s",
+                          path, exc)  # fmt: skip
+                return
+            try:
+                self.reload(f.result())
+            except Exception:
+                log.exception("reloading the alarm rules of %s failed; the rules in force stay", path)
+
+        future.add_done_callback(loaded)
 
     async def fault_records(self, alarm_id: int | None = None, since: int | None = None) -> list[FaultRecordHeader]:
         """Fault records, newest first."""
@@ -313,6 +375,17 @@ class AlarmCore:
     def status_words(self) -> str:
         """"ok", or what is wrong with alarm storage, in words."""
         return self.journal_error or "ok"
+
+
+def _stamp(path: Path | None) -> tuple[int, int] | None:
+    """What tells a changed site file: its modification time and size."""
+    if path is None:
+        return None
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
 
 
 def fault_config(site: Site) -> FaultConfig:

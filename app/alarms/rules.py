@@ -18,8 +18,11 @@ Decisions an operator sees:
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.alarms.condition import Condition
 from app.alarms.judges import (
@@ -33,6 +36,7 @@ from app.alarms.judges import (
     StateJudge,
     SuppressJudge,
 )
+from app.alarms.limits import limit_rule
 from app.alarms.texts import PHASE_NAMES, number, state_name, with_unit
 from app.alarms.when import When
 from app.config import Site
@@ -43,6 +47,8 @@ DEFAULT_LEVELS = {"HH": 1, "H": 2, "L": 2, "LL": 1, "rate": 3, "change": 2, "sta
                   "comm_device": 2, "comm_gateway": 1, "unbalance": 3}  # fmt: skip
 PER_MS = {"s": 1000, "min": 60_000, "h": 3_600_000}
 PER_WORD = {"s": ("/秒", "/s"), "min": ("/分钟", "/min"), "h": ("/小时", "/h")}
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -67,8 +73,9 @@ class RuleSet:
 
 
 class _Builder:
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, skip_limits: frozenset[str] = frozenset()) -> None:
         self.site = site
+        self.skip_limits = skip_limits  # points whose limits a runtime change replaces
         self.devices = site.devices
         self.gateways = site.gateways
         self.points_of: dict[str, list[Point]] = defaultdict(list)
@@ -111,6 +118,7 @@ class _Builder:
         points = [self.site.points[p] for p in targets.get("points", [])]
         devices = targets.get("devices", [])
         if isinstance(rule, spec.LimitRule):
+            points = [p for p in points if p.id not in self.skip_limits]
             for p in points:
                 items = []
                 for name, lim in rule.limits():
@@ -301,10 +309,34 @@ def _change_detail(states: dict[str, tuple[str, str]] | None):  # noqa: ANN202 -
     return detail
 
 
-def compile_rules(site: Site) -> RuleSet:
-    """The site's alarm rules, ready for `AlarmEngine` (fresh conditions: one rule set per engine)."""
-    b = _Builder(site)
+def compile_rules(site: Site, limits: Mapping[str, Mapping[str, Any] | None] | None = None) -> RuleSet:
+    """The site's alarm rules, ready for `AlarmEngine` (fresh conditions: one rule set per engine).
+
+    ``limits``: points whose limits were changed at runtime (`app.alarms.limits`), each with its
+    whole limit rule or None for no limits; they replace what the site file's limit rules say for
+    those points.  Points the site no longer has are skipped with a log line.
+    """
+    changed = dict(limits or {})
+    b = _Builder(site, skip_limits=frozenset(changed))
     for i, rule in enumerate(site.file.alarms.rules):
         b.add(i, rule)
+    b.skip_limits = frozenset()  # from here on the runtime limits themselves
+    for j, (point, given) in enumerate(sorted(changed.items())):
+        if point not in site.points:
+            log.warning("alarm limits changed at runtime for %s, which this site does not have: ignored", point)
+            continue
+        if given is not None:
+            b.add(len(site.file.alarms.rules) + j, limit_rule(point, dict(given)))
     b.rules.judges = {pid: tuple(js) for pid, js in b.judges.items()}
     return b.rules
+
+
+def site_limits(site: Site, point: str) -> spec.LimitRule | None:
+    """The site file's limit rule for ``point`` (the last that names it), or None."""
+    found = None
+    for rule in site.file.alarms.rules:
+        if isinstance(rule, spec.LimitRule) and rule.enabled:
+            targets, _ = spec.resolve(rule, site.points, site.devices, site.gateways)
+            if point in targets.get("points", []):
+                found = rule
+    return found

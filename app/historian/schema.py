@@ -211,3 +211,24 @@ fault_segment = Table(  # one point's samples of a record over a stretch, as a h
     Column("data", LargeBinary, nullable=False),
     Index("fault_segment_record", "record_id", "point", "t0"),
 )
+
+alarm_limit = Table(  # a point's limits as changed at runtime (over the site file's)
+    "alarm_limit",
+    metadata,
+    Column("point", String, primary_key=True),
+    Column("spec", Text, nullable=True),
+    Column("user_name", String, nullable=False),
+    Column("ts", BigInteger, nullable=False),
+)
+
+alarm_limit_change = Table(  # every runtime change of a point's limits: who, when, from what to what
+    "alarm_limit_change",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("ts", BigInteger, nullable=False),
+    Column("point", String, nullable=False),
+    Column("old", Text, nullable=True),
+    Column("new", Text, nullable=True),
+    Column("user_name", String, nullable=False),
+    Index("alarm_limit_change_point", "point", "ts"),
+)

@@ -23,6 +23,7 @@ from typing import Any
 from app.alarms.fault_store import FaultRecordHeader
 from app.alarms.flood import FloodSummary
 from app.alarms.journal import JournalEntry
+from app.alarms.limits import LimitSpec
 from app.alarms.model import Alarm, AlarmEvent, JournalQuery
 from app.alarms.notify import ChannelStatus
 from app.historian import History
@@ -194,6 +195,18 @@ class DataSource(abc.ABC):
     @abc.abstractmethod
     def flood(self) -> FloodSummary | None:
         """The alarm flood going on now, if any (for the banner's summary)."""
+
+    @abc.abstractmethod
+    async def point_limits(self, point: str) -> tuple[LimitSpec | None, str]:
+        """A point's alarm limits in force and their origin, ``"site"`` (the file) or ``"runtime"``."""
+
+    @abc.abstractmethod
+    async def set_point_limits(self, point: str, limits: LimitSpec | None, user: str) -> None:
+        """Change a point's limits at runtime (None: none); they run at once and survive a restart."""
+
+    @abc.abstractmethod
+    async def revert_point_limits(self, point: str, user: str) -> None:
+        """Go back to the site file's limits for ``point``."""
 
     @abc.abstractmethod
     def notification_status(self) -> list[ChannelStatus]:

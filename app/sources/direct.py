@@ -22,6 +22,7 @@ from app.alarms.core import AlarmCore
 from app.alarms.fault_store import FaultRecordHeader
 from app.alarms.flood import FloodSummary
 from app.alarms.journal import JournalEntry
+from app.alarms.limits import LimitSpec
 from app.alarms.model import Alarm, AlarmEvent, JournalQuery
 from app.alarms.notify import ChannelStatus
 from app.config import Site
@@ -296,6 +297,18 @@ class DirectSource(DataSource):
     def flood(self) -> FloodSummary | None:
         """The alarm flood going on, if any."""
         return self.alarm_core.flood()
+
+    async def point_limits(self, point: str) -> tuple[LimitSpec | None, str]:
+        """A point's limits in force and where they come from."""
+        return self.alarm_core.point_limits(point)
+
+    async def set_point_limits(self, point: str, limits: LimitSpec | None, user: str) -> None:
+        """Change a point's limits now (stored, then run; alarm states are kept)."""
+        await self.alarm_core.set_limits(point, limits, user)
+
+    async def revert_point_limits(self, point: str, user: str) -> None:
+        """Back to the site file's limits."""
+        await self.alarm_core.revert_limits(point, user)
 
     def notification_status(self) -> list[ChannelStatus]:
         """Each notification channel's state."""

@@ -224,6 +224,15 @@ def synthetic_source_class() -> type:
         def notification_status(self) -> list:
             return []
 
+        async def point_limits(self, point: str) -> tuple:
+            return None, "site"
+
+        async def set_point_limits(self, point: str, limits: object, user: str) -> None:
+            raise AlarmActionError("this synthetic site has no alarm rules")
+
+        async def revert_point_limits(self, point: str, user: str) -> None:
+            raise AlarmActionError("this synthetic site has no alarm rules")
+
         async def fault_records(self, alarm_id: int | None = None, since: int | None = None) -> list:
             return []
 
