@@ -25,12 +25,22 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QHBoxLayout, QLineEdit, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QLineEdit,
+    QMenu,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.model import Quality, Sample
 from app.sources.base import SiteModel
@@ -495,6 +505,7 @@ class DeviceBrowser(QWidget):
     """
 
     open_trend = Signal(str)
+    edit_limits = Signal(str)  # a point's alarm limits asked for from the context menu
 
     def __init__(self, site: SiteModel, parent: QWidget | None = None, *, lang: str = "zh") -> None:
         super().__init__(parent)
@@ -533,6 +544,8 @@ class DeviceBrowser(QWidget):
         self.filter_box.textChanged.connect(self._on_filter)
         self.problems_only.toggled.connect(self._on_problems)
         self.tree.doubleClicked.connect(self._on_double_click)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._menu)
         self.tree.expanded.connect(self._on_expanded)
         self.tree.collapsed.connect(self._on_collapsed)
         self.model.shown = set()
@@ -611,6 +624,24 @@ class DeviceBrowser(QWidget):
                     walk(index)
 
         walk(QModelIndex())
+
+    def _menu(self, pos: QPoint) -> None:
+        """A point's menu: its trend, and its alarm limits for an analog point."""
+        node = self.model.node(self.proxy.mapToSource(self.tree.indexAt(pos)))
+        if node.kind != "point":
+            return
+        menu = self.point_menu(node.id)
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def point_menu(self, point_id: str) -> QMenu:
+        """The context menu of a point row (built apart so a test can look at it)."""
+        node = self.model.points[point_id]
+        menu = QMenu(self)
+        menu.addAction(self.tr("Open trend"), lambda: emit(self.open_trend, point_id))
+        limits = menu.addAction(self.tr("Alarm limits…"), lambda: emit(self.edit_limits, point_id))
+        limits.setEnabled(node.point_kind == "analog")
+        return menu
 
     def _on_double_click(self, index: QModelIndex) -> None:
         node = self.model.node(self.proxy.mapToSource(index))
