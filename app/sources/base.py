@@ -113,6 +113,8 @@ class SourceStatus:
     samples_written: int
     db: str  # "ok" or what is wrong, in words
     uptime_s: float
+    # "ok", or the notification channels failing now, in words (Chinese; English after " / ")
+    notify: str = "ok"
 
 
 class Subscription:

@@ -270,6 +270,7 @@ class DirectSource(DataSource):
             samples_written=h.written,
             db=_db_words(h.ok, h.message, self.alarm_core.status_words()),
             uptime_s=time.monotonic() - self._started if self._started else 0.0,
+            notify=_notify_words(self.alarm_core.deliveries()),
         )
 
     # -- alarms -------------------------------------------------------------------------------
@@ -321,6 +322,14 @@ class DirectSource(DataSource):
     async def fault_record(self, record_id: int) -> dict[str, list[Sample]]:
         """One fault record's samples."""
         return await self.alarm_core.fault_record(record_id)
+
+
+def _notify_words(channels: list[ChannelStatus]) -> str:
+    """"ok", or each failing notification channel's own words (both languages)."""
+    failing = [c for c in channels if c.state == "failing"]
+    if not failing:
+        return "ok"
+    return "；".join(c.text for c in failing) + " / " + "; ".join(c.text_en for c in failing)
 
 
 def _db_words(historian_ok: bool, historian_words: str, alarm_words: str) -> str:

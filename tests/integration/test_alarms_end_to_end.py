@@ -10,6 +10,7 @@ fault record is kept, and the e-mail and SMS arrive with the Chinese text intact
 from __future__ import annotations
 
 import asyncio
+import socket
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,29 @@ async def test_faults_in_the_plant_raise_alarms_and_reach_people(tmp_path, monke
 
 async def _async(value):
     return value
+
+
+@pytest.mark.timeout(120)
+async def test_a_broken_channel_is_visible_in_the_status_and_does_not_hold_alarms_back(tmp_path, monkeypatch):
+    monkeypatch.setenv("E2E_SMTP_PW", PASSWORD)
+    with socket.socket() as s:  # a port nobody listens on: the mail server is down
+        s.bind(("127.0.0.1", 0))
+        dead_port = s.getsockname()[1]
+    with ModemPeer() as modem:
+        text = demo_with_notifications(dead_port, tmp_path / "none.pem", modem.port)
+        source = DirectSource(site_from_text(text, "demo.yaml"), tmp_path / "h.sqlite", listen=("127.0.0.1", 0),
+                              simulate=True, bus_timing=False)
+        await source.start()
+        try:
+            for bus in source.scan.scans.values():
+                for d in bus.devices:
+                    d.period = 1.0
+            assert source.status().notify == "ok"
+            source.simulator.inject(Fault(FaultKind.WATER, "ENV-1"))
+            await until(raised(source, lambda a: a.point == "ENV-1.water"), 30, "water alarm")
+            await until(lambda: _async(any("水" in s.text for s in modem.sms)), 30, "the SMS despite the dead mail")
+            words = await until(lambda: _async(source.status().notify if source.status().notify != "ok" else None),
+                                60, "the mail channel reported failing")
+            assert " / " in words  # both languages, for the status bar
+        finally:
+            await source.stop()
