@@ -240,7 +240,7 @@ class MainWindow(QMainWindow):
         alarm_dock = self._dock("alarms", "", self.alarm_list, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._t(alarm_dock.setWindowTitle, QT_TRANSLATE_NOOP("MainWindow", "Alarms"))
         self.tabifyDockWidget(alarm_dock, self._docks["log"])
-        alarm_dock.raise_()
+        QTimer.singleShot(0, alarm_dock.raise_)  # once the tabs exist: alarms in front of the log
         self.view_menu.addAction(alarm_dock.toggleViewAction())
         self._default_state = self.saveState()
         self._restore_layout()

@@ -171,10 +171,11 @@ class AlarmBanner(QFrame):
     def line_text(self, alarm: Alarm) -> str:
         """What a banner line says about ``alarm``."""
         parts = [local_time(alarm.raised_at, self.tz, with_date=False), level_word(int(alarm.level))]
+        words = message(alarm)
         device = self.device_name(alarm.device)
-        if device:
+        if device and device not in words:  # messages usually name their device already
             parts.append(device)
-        parts.append(message(alarm))
+        parts.append(words)
         if alarm.value is not None:
             parts.append(self.tr("value %1").replace("%1", value_text(alarm.value)))
         if alarm.flood is not None:
