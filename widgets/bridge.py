@@ -22,8 +22,10 @@ import concurrent.futures
 import contextlib
 import inspect
 import logging
+import math
 import re
 import threading
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -64,8 +66,10 @@ class SourceBridge(QObject):
     # dict signal argument is converted to a QVariantMap and back, ~4 ms per 5,000 samples.
     samples = Signal(object)
     link_event = Signal(object)  # drivers.link.LinkEvent
-    # list[app.alarms.model.AlarmEvent] in the order they happened, delivered with the samples
-    # (after them) at most rate_hz times a second; none is ever dropped or merged.
+    # list[app.alarms.model.AlarmEvent] in the order they happened; none is ever dropped or merged.
+    # Delivered as soon as the GUI loop turns, not on the sample tick: an alarm must reach the
+    # banner within 100 ms (issue 5).  Deliveries are still at most rate_hz a second: the first
+    # alarm after a quiet spell goes at once, a flood arrives as a few large batches.
     alarm_events = Signal(object)
     status = Signal(object)  # app.sources.base.SourceStatus, once a second
     error = Signal(str)  # something failed in the core, in words
@@ -89,6 +93,12 @@ class SourceBridge(QObject):
         self.latest: dict[str, Sample] = {}
         self._pending: dict[str, Sample] = {}
         self._pending_alarms: list[AlarmEvent] = []
+        self._alarms_posted = False
+        self._alarms_last = -1e9  # monotonic time of the last alarm delivery
+        self._alarm_timer = QTimer(self)
+        self._alarm_timer.setSingleShot(True)
+        self._alarm_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._alarm_timer.timeout.connect(self._deliver_alarms)
         self._pending_lock = threading.Lock()
         self._site: SiteModel | None = None
         self._source: DataSource | None = None
@@ -126,6 +136,7 @@ class SourceBridge(QObject):
         that may block the GUI thread, at shutdown, for as long as the source takes to stop.
         """
         self._timer.stop()
+        self._alarm_timer.stop()
         thread, loop, event = self._thread, self._loop, self._stop_requested
         if thread is None or loop is None or event is None:
             self._stopped = True
@@ -194,11 +205,26 @@ class SourceBridge(QObject):
     def _deliver_now(self) -> None:
         with self._pending_lock:
             batch, self._pending = self._pending, {}
-            alarms, self._pending_alarms = self._pending_alarms, []
         if batch:
             self.latest.update(batch)
             self.samples.emit(batch)
-        if alarms:
+
+    def _alarms_due(self) -> None:
+        """Alarm events wait: deliver them now, or when the last delivery is 1/rate_hz old."""
+        wait = self._alarms_last + 1.0 / self.rate_hz - time.monotonic()
+        if wait > 0:
+            if not self._alarm_timer.isActive():
+                self._alarm_timer.start(max(1, math.ceil(wait * 1000)))
+            return
+        self._deliver_alarms()
+
+    @Slot()
+    def _deliver_alarms(self) -> None:
+        with self._pending_lock:
+            alarms, self._pending_alarms = self._pending_alarms, []
+            self._alarms_posted = False
+        if alarms and not self._stopped:
+            self._alarms_last = time.monotonic()
             self.alarm_events.emit(alarms)
 
     def _fail_later(self, on_error: Callable[[Exception], None] | None, exc: Exception) -> None:
@@ -348,6 +374,10 @@ class SourceBridge(QObject):
     def _on_alarm(self, events: list[AlarmEvent]) -> None:
         with self._pending_lock:
             self._pending_alarms.extend(events)
+            post = not self._alarms_posted
+            self._alarms_posted = True
+        if post:
+            self._post_from_core(self._alarms_due)
 
     def _merge_missing(self, samples: list[Sample]) -> None:
         """Samples known before the stream began, unless the stream already brought newer ones."""

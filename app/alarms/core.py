@@ -74,6 +74,7 @@ class AlarmCore:
         self.limit_store = LimitStore(db_url)
         self.limits: dict[str, LimitSpec | None] = {}  # runtime changes in force, by point
         self._site_stamp = _stamp(site.path)
+        self._points_of: dict[str, list[str]] | None = None  # point ids by device, for fault records
         self.fault_config = fault or fault_config(site)
         self.recorder = FaultRecorder(FaultStore(db_url), self.fault_config, points=site.points)
         self._journal_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alarm-journal")
@@ -164,14 +165,19 @@ class AlarmCore:
     def record_points(self, alarm: Alarm) -> list[str]:
         """The points a fault record of ``alarm`` captures: its device's and its upstream incomer's."""
         devices = self.site.devices
-        wanted: list[str] = []
+        by_device = self._points_of
+        if by_device is None:  # built once per site: a flood asks this a thousand times
+            by_device = self._points_of = {}
+            for p in self.site.points.values():
+                if p.device is not None:
+                    by_device.setdefault(p.device, []).append(p.id)
+        points: list[str] = []
         device = alarm.device or (self.site.points[alarm.point].device if alarm.point in self.site.points else None)
         if device is not None and device in devices:
-            wanted.append(device)
+            points += by_device.get(device, [])
             upstream = devices[device].upstream
             if upstream is not None:
-                wanted.append(upstream)
-        points = [p.id for p in self.site.points.values() if p.device in wanted]
+                points += by_device.get(upstream, [])
         if not points and alarm.point in self.site.points:
             points = [alarm.point]
         return points
@@ -288,6 +294,7 @@ class AlarmCore:
         """Run the rules of an edited site file without a restart (alarm states are kept)."""
         events = self.engine.replace_rules(compile_rules(site, self.limits))
         self.site = site
+        self._points_of = None
         self._deliver(events)
         log.info("alarm rules reloaded: %d conditions", len(self.engine.rules.conditions))
         return events

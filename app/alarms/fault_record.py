@@ -354,7 +354,11 @@ class FaultRecorder:
                 rec.triggers.append((int(alarm.id), alarm.key, at))
             rec.dirty = True
             self._waiting[rec.key] = rec
-        self._refresh_capture()
+            # A trigger only adds capture: OR its mask in (a full recount per trigger made a flood
+            # of 1,000 alarms quadratic; closing a record recounts).
+            capturing = _grown(self._capturing, len(self.ring.names))
+            capturing |= rec.mask
+            self._capturing = capturing
         return True
 
     def _snapshot(self, rec: _Record, point: str, start: int) -> None:

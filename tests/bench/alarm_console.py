@@ -38,6 +38,7 @@ from PySide6.QtWidgets import QApplication
 from app.alarms.model import JournalQuery
 from app.config.site import site_from_text
 from app.model import Quality, Sample
+from app.process import tune_collector
 from app.sources.direct import DirectSource
 from tests.bench.console_site import BusyProbe
 from widgets import settings
@@ -94,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.devices * 4 < args.latency + FLOOD:
         ap.error(f"--devices must give at least {args.latency + FLOOD} digital inputs (4 per meter)")
     logging.basicConfig(level=logging.WARNING)
+    tune_collector()  # as `python -m app` does
     workdir = Path(tempfile.mkdtemp(prefix="bench-alarm-console-"))
     settings.use_file(workdir / "settings.ini")
     os.environ["SWITCHROOM_DATA"] = str(workdir)
