@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, QEvent, Qt, QTimer, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, QEvent, QLocale, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -33,6 +33,7 @@ from widgets import runtime, settings
 from widgets.alarms import AlarmConsole
 from widgets.bridge import SourceBridge
 from widgets.devices import DeviceBrowser
+from widgets.limits import LimitsDialog
 from widgets.log_view import LogView
 from widgets.overview import OverviewView
 from widgets.trends import TrendSetError, TrendView
@@ -134,10 +135,14 @@ class MainWindow(QMainWindow):
         self.source_label = QLabel(QCoreApplication.translate("MainWindow", "Source: starting…"), self)
         self.gateways_label = QLabel(QCoreApplication.translate("MainWindow", "Gateways: –"), self)
         self.db_label = QLabel(QCoreApplication.translate("MainWindow", "Database: –"), self)
+        # Hidden while every notification channel works; a failing one is said in words.
+        self.notify_label = QLabel(self)
+        self.notify_label.setStyleSheet("color: #c62828;")
+        self.notify_label.hide()
         self.user_label = QLabel(self)
         self._t(self.user_label.setText, QT_TRANSLATE_NOOP("MainWindow", "Not logged in"))
         self.clock_label = QLabel(self)
-        for w in (self.source_label, self.gateways_label, self.db_label, self.user_label):
+        for w in (self.source_label, self.gateways_label, self.db_label, self.notify_label, self.user_label):
             bar.addWidget(w)
         bar.addPermanentWidget(self.clock_label)
 
@@ -231,6 +236,7 @@ class MainWindow(QMainWindow):
         self._body.addWidget(self.overview)
         self.browser = DeviceBrowser(site, self)
         self.browser.open_trend.connect(self.open_trend)
+        self.browser.edit_limits.connect(self.edit_limits)
         dock = self._dock("devices", "", self.browser, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._t(dock.setWindowTitle, QT_TRANSLATE_NOOP("MainWindow", "Devices"))
         self.view_menu.addAction(dock.toggleViewAction())
@@ -287,6 +293,13 @@ class MainWindow(QMainWindow):
                 "%1", QCoreApplication.translate("MainWindow", "OK") if status.db == "ok" else status.db
             )
         )
+        failing = status.notify != "ok"
+        self.notify_label.setVisible(failing)
+        if failing:
+            zh, _, en = status.notify.partition(" / ")
+            words = zh if QLocale().language() == QLocale.Language.Chinese else (en or zh)
+            self.notify_label.setText(QCoreApplication.translate("MainWindow", "Notification: %1").replace("%1", words))
+            self.notify_label.setToolTip(status.notify)
         if self.overview is not None:
             self.overview.on_status(status)
 
@@ -303,6 +316,15 @@ class MainWindow(QMainWindow):
     # -- trends ----------------------------------------------------------------------------------
 
     @Slot(str)
+    def edit_limits(self, point: str) -> LimitsDialog:
+        """The alarm limits dialog of ``point`` (non-modal: the console keeps running behind it)."""
+        info = next((p for p in self.bridge.site().points if p.id == point), None)
+        name = (info.name if QLocale().language() == QLocale.Language.Chinese else info.name_en) if info else point
+        dialog = LimitsDialog(self.bridge, point, name, info.unit if info else "", self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
     def open_trend(self, point: str | None) -> TrendView:
         """A new trend pane (with ``point`` as its first pen)."""
         site = self.bridge.site()

@@ -37,57 +37,57 @@
 <context>
     <name>AlarmBanner</name>
     <message>
-        <location filename="../../widgets/alarms/banner.py" line="179" />
+        <location filename="../../widgets/alarms/banner.py" line="180" />
         <source>value %1</source>
         <translation>值 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/banner.py" line="181" />
+        <location filename="../../widgets/alarms/banner.py" line="182" />
         <source>(flood)</source>
         <translation>（报警风暴）</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/banner.py" line="190" />
+        <location filename="../../widgets/alarms/banner.py" line="191" />
         <source>No active alarms</source>
         <translation>无活动报警</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/alarms/banner.py" line="192" />
+        <location filename="../../widgets/alarms/banner.py" line="193" />
         <source>Active alarms: %n, all acknowledged</source>
         <translation><numerusform>活动报警 %n 条，均已确认</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/alarms/banner.py" line="194" />
+        <location filename="../../widgets/alarms/banner.py" line="195" />
         <source>Unacknowledged: %n</source>
         <translation><numerusform>未确认报警：%n 条</numerusform></translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/banner.py" line="223" />
+        <location filename="../../widgets/alarms/banner.py" line="224" />
         <source>Alarm flood: %1 alarms (%2); first out %3 %4</source>
         <translation>报警风暴：%1 条（%2）；首发 %3 %4</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/banner.py" line="237" />
+        <location filename="../../widgets/alarms/banner.py" line="238" />
         <source>Muted %1 (unmute)</source>
         <translation>已静音 %1（取消静音）</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/banner.py" line="239" />
+        <location filename="../../widgets/alarms/banner.py" line="240" />
         <source>Mute</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/banner.py" line="262" />
+        <location filename="../../widgets/alarms/banner.py" line="263" />
         <source>Acknowledge…</source>
         <translation>确认…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/banner.py" line="264" />
+        <location filename="../../widgets/alarms/banner.py" line="265" />
         <source>Open trend of %1</source>
         <translation>打开 %1 的趋势</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/banner.py" line="275" />
+        <location filename="../../widgets/alarms/banner.py" line="276" />
         <source>Alarm list</source>
         <translation>报警列表</translation>
     </message>
@@ -170,164 +170,164 @@
 <context>
     <name>AlarmList</name>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="477" />
+        <location filename="../../widgets/alarms/table.py" line="514" />
         <source>All rooms</source>
         <translation>全部房间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="479" />
+        <location filename="../../widgets/alarms/table.py" line="516" />
         <source>All devices</source>
         <translation>全部设备</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="482" />
+        <location filename="../../widgets/alarms/table.py" line="519" />
         <source>Any state</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="484" />
+        <location filename="../../widgets/alarms/table.py" line="521" />
         <source>Any time</source>
         <translation>全部时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="484" />
+        <location filename="../../widgets/alarms/table.py" line="521" />
         <source>Last hour</source>
         <translation>最近 1 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="484" />
+        <location filename="../../widgets/alarms/table.py" line="521" />
         <source>Last 24 hours</source>
         <translation>最近 24 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="485" />
+        <location filename="../../widgets/alarms/table.py" line="522" />
         <source>Last 7 days</source>
         <translation>最近 7 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="485" />
+        <location filename="../../widgets/alarms/table.py" line="522" />
         <source>Last 30 days</source>
         <translation>最近 30 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="485" />
+        <location filename="../../widgets/alarms/table.py" line="522" />
         <source>From … to …</source>
         <translation>自定义时段</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="488" />
+        <location filename="../../widgets/alarms/table.py" line="525" />
         <source>Text in message, point, device or comment</source>
         <translation>按报警内容、测点、设备或备注筛选</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="489" />
+        <location filename="../../widgets/alarms/table.py" line="526" />
         <source>Active</source>
         <translation>活动报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="490" />
+        <location filename="../../widgets/alarms/table.py" line="527" />
         <source>History</source>
         <translation>历史报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="491" />
+        <location filename="../../widgets/alarms/table.py" line="528" />
         <source>Acknowledge…</source>
         <translation>确认…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="492" />
+        <location filename="../../widgets/alarms/table.py" line="529" />
         <source>Shelve…</source>
         <translation>搁置…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="493" />
+        <location filename="../../widgets/alarms/table.py" line="530" />
         <source>Unshelve</source>
         <translation>取消搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="494" />
+        <location filename="../../widgets/alarms/table.py" line="531" />
         <source>Trend</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="495" />
+        <location filename="../../widgets/alarms/table.py" line="532" />
         <source>Fault record</source>
         <translation>故障录波</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="496" />
+        <location filename="../../widgets/alarms/table.py" line="533" />
         <source>Export to Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="497" />
+        <location filename="../../widgets/alarms/table.py" line="534" />
         <source>◀ Newer</source>
         <translation>◀ 较新</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="498" />
+        <location filename="../../widgets/alarms/table.py" line="535" />
         <source>Older ▶</source>
         <translation>较早 ▶</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="499" />
+        <location filename="../../widgets/alarms/table.py" line="536" />
         <source>Search again</source>
         <translation>重新查询</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="554" />
+        <location filename="../../widgets/alarms/table.py" line="592" />
         <source>levels %1</source>
         <translation>级别 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="562" />
+        <location filename="../../widgets/alarms/table.py" line="600" />
         <source>no filter</source>
         <translation>无筛选</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="580" />
+        <location filename="../../widgets/alarms/table.py" line="618" />
         <source>Searching the journal…</source>
         <translation>正在查询报警日志…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="593" />
+        <location filename="../../widgets/alarms/table.py" line="631" />
         <source>The journal could not be searched: %1</source>
         <translation>无法查询报警日志：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="599" />
+        <location filename="../../widgets/alarms/table.py" line="637" />
         <source>Page %1</source>
         <translation>第 %1 页</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="606" />
+        <location filename="../../widgets/alarms/table.py" line="644" />
         <source>%1 of %2 shown</source>
         <translation>显示 %1 / 共 %2 条</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/alarms/table.py" line="608" />
+        <location filename="../../widgets/alarms/table.py" line="646" />
         <source>%n journal rows</source>
         <translation><numerusform>%n 条日志记录</numerusform></translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="683" />
-        <location filename="../../widgets/alarms/table.py" line="692" />
+        <location filename="../../widgets/alarms/table.py" line="721" />
+        <location filename="../../widgets/alarms/table.py" line="730" />
         <source>Active alarms</source>
         <translation>活动报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="683" />
-        <location filename="../../widgets/alarms/table.py" line="692" />
+        <location filename="../../widgets/alarms/table.py" line="721" />
+        <location filename="../../widgets/alarms/table.py" line="730" />
         <source>Alarm history</source>
         <translation>历史报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="684" />
+        <location filename="../../widgets/alarms/table.py" line="722" />
         <source>Export alarms</source>
         <translation>导出报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="685" />
+        <location filename="../../widgets/alarms/table.py" line="723" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
@@ -344,68 +344,68 @@
 <context>
     <name>AlarmTableModel</name>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="158" />
+        <location filename="../../widgets/alarms/table.py" line="190" />
         <source>Time</source>
         <extracomment>Time-range choices of the filter: (key, hours back; None: any time / custom).</extracomment>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="158" />
+        <location filename="../../widgets/alarms/table.py" line="190" />
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="158" />
+        <location filename="../../widgets/alarms/table.py" line="190" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="159" />
+        <location filename="../../widgets/alarms/table.py" line="191" />
         <source>Change</source>
         <translation>变化</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="159" />
+        <location filename="../../widgets/alarms/table.py" line="191" />
         <source>Room</source>
         <translation>房间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="159" />
+        <location filename="../../widgets/alarms/table.py" line="191" />
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="160" />
+        <location filename="../../widgets/alarms/table.py" line="192" />
         <source>Point</source>
         <translation>测点</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="160" />
+        <location filename="../../widgets/alarms/table.py" line="192" />
         <source>Message</source>
         <translation>报警内容</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="160" />
+        <location filename="../../widgets/alarms/table.py" line="192" />
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="161" />
+        <location filename="../../widgets/alarms/table.py" line="193" />
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="161" />
+        <location filename="../../widgets/alarms/table.py" line="193" />
         <source>Comment / reason</source>
         <translation>备注 / 原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="210" />
+        <location filename="../../widgets/alarms/table.py" line="240" />
         <source>until %1</source>
         <translation>至 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="234" />
+        <location filename="../../widgets/alarms/table.py" line="264" />
         <source>suppressed by %1</source>
         <translation>被 %1 抑制</translation>
     </message>
@@ -504,42 +504,43 @@
 <context>
     <name>CriticalPopup</name>
     <message numerus="yes">
-        <location filename="../../widgets/alarms/popup.py" line="101" />
+        <location filename="../../widgets/alarms/popup.py" line="108" />
         <source>Critical alarm: %n waiting for acknowledgement</source>
+        <extracomment>Platforms without windows to stack (a screenless service, CI): nothing to bring forward there.</extracomment>
         <translation><numerusform>紧急报警：%n 条等待确认</numerusform></translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/popup.py" line="119" />
+        <location filename="../../widgets/alarms/popup.py" line="126" />
         <source>SwitchRoom: critical alarm</source>
         <translation>SwitchRoom：紧急报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/popup.py" line="120" />
+        <location filename="../../widgets/alarms/popup.py" line="127" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/popup.py" line="120" />
+        <location filename="../../widgets/alarms/popup.py" line="127" />
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/popup.py" line="120" />
+        <location filename="../../widgets/alarms/popup.py" line="127" />
         <source>Message</source>
         <translation>报警内容</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/popup.py" line="120" />
+        <location filename="../../widgets/alarms/popup.py" line="127" />
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/popup.py" line="121" />
+        <location filename="../../widgets/alarms/popup.py" line="128" />
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/popup.py" line="122" />
+        <location filename="../../widgets/alarms/popup.py" line="129" />
         <source>Show point</source>
         <translation>查看测点</translation>
     </message>
@@ -547,86 +548,96 @@
 <context>
     <name>DeviceBrowser</name>
     <message>
-        <location filename="../../widgets/devices.py" line="544" />
+        <location filename="../../widgets/devices.py" line="557" />
         <source>Filter by id, Chinese or English name</source>
         <translation>按编号、中文或英文名称筛选</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="545" />
+        <location filename="../../widgets/devices.py" line="558" />
         <source>Show only problems</source>
         <translation>只看异常</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/devices.py" line="641" />
+        <source>Open trend</source>
+        <translation>打开趋势</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/devices.py" line="642" />
+        <source>Alarm limits…</source>
+        <translation>报警限值…</translation>
     </message>
 </context>
 <context>
     <name>DeviceTreeModel</name>
     <message>
-        <location filename="../../widgets/devices.py" line="230" />
+        <location filename="../../widgets/devices.py" line="240" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="230" />
+        <location filename="../../widgets/devices.py" line="240" />
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="230" />
+        <location filename="../../widgets/devices.py" line="240" />
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="230" />
+        <location filename="../../widgets/devices.py" line="240" />
         <source>Quality</source>
         <translation>质量</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="230" />
+        <location filename="../../widgets/devices.py" line="240" />
         <source>Last update</source>
         <translation>最后更新</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="269" />
+        <location filename="../../widgets/devices.py" line="279" />
         <source>Calculated points</source>
         <translation>计算点</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="293" />
+        <location filename="../../widgets/devices.py" line="303" />
         <source>good</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="294" />
+        <location filename="../../widgets/devices.py" line="304" />
         <source>stale</source>
         <translation>数据陈旧</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="295" />
-        <location filename="../../widgets/devices.py" line="301" />
+        <location filename="../../widgets/devices.py" line="305" />
+        <location filename="../../widgets/devices.py" line="311" />
         <source>comm fail</source>
         <translation>通讯中断</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="296" />
+        <location filename="../../widgets/devices.py" line="306" />
         <source>bad value</source>
         <translation>数值异常</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="300" />
+        <location filename="../../widgets/devices.py" line="310" />
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="300" />
+        <location filename="../../widgets/devices.py" line="310" />
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="300" />
+        <location filename="../../widgets/devices.py" line="310" />
         <source>ok</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="301" />
+        <location filename="../../widgets/devices.py" line="311" />
         <source>no data yet</source>
         <translation>尚无数据</translation>
     </message>
@@ -637,6 +648,110 @@
         <location filename="../../widgets/launch.py" line="71" />
         <source>The site file cannot be used:</source>
         <translation>站点文件无法使用：</translation>
+    </message>
+</context>
+<context>
+    <name>LimitsDialog</name>
+    <message>
+        <location filename="../../widgets/limits.py" line="44" />
+        <source>Alarm limits: %1</source>
+        <translation>报警限值：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/limits.py" line="51" />
+        <source>Limit</source>
+        <translation>限值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/limits.py" line="51" />
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/limits.py" line="51" />
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/limits.py" line="55" />
+        <source>HH (high high)</source>
+        <translation>HH（超高限）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/limits.py" line="55" />
+        <source>H (high)</source>
+        <translation>H（高限）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/limits.py" line="55" />
+        <source>L (low)</source>
+        <translation>L（低限）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/limits.py" line="56" />
+        <source>LL (low low)</source>
+        <translation>LL（超低限）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/limits.py" line="61" />
+        <source>1 critical</source>
+        <translation>1 紧急</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/limits.py" line="61" />
+        <source>2 major</source>
+        <translation>2 重要</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/limits.py" line="61" />
+        <source>3 minor</source>
+        <translation>3 次要</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/limits.py" line="62" />
+        <source>4 notice</source>
+        <translation>4 提示</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/limits.py" line="75" />
+        <location filename="../../widgets/limits.py" line="76" />
+        <source>s</source>
+        <translation>秒</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/limits.py" line="77" />
+        <source>Deadband</source>
+        <translation>死区（回差）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/limits.py" line="77" />
+        <source>On-delay</source>
+        <translation>动作延时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/limits.py" line="78" />
+        <source>Off-delay</source>
+        <translation>复归延时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/limits.py" line="84" />
+        <source>Back to the site file</source>
+        <translation>恢复为站点文件的限值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/limits.py" line="95" />
+        <source>Reading the limits in force…</source>
+        <translation>正在读取生效的限值…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/limits.py" line="113" />
+        <source>These limits were changed at runtime (over the site file).</source>
+        <translation>这些限值是运行中修改的（覆盖站点文件）。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/limits.py" line="114" />
+        <source>These limits come from the site file.</source>
+        <translation>这些限值来自站点文件。</translation>
     </message>
 </context>
 <context>
@@ -716,184 +831,189 @@
         <translation>活动报警：%n 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="109" />
-        <location filename="../../widgets/main_window.py" line="297" />
-        <location filename="../../widgets/main_window.py" line="446" />
+        <location filename="../../widgets/main_window.py" line="110" />
+        <location filename="../../widgets/main_window.py" line="310" />
+        <location filename="../../widgets/main_window.py" line="468" />
         <source>SwitchRoom</source>
         <translation>SwitchRoom 配电房监控</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="79" />
+        <location filename="../../widgets/main_window.py" line="80" />
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="134" />
+        <location filename="../../widgets/main_window.py" line="135" />
         <source>Source: starting…</source>
         <translation>数据源：启动中…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="135" />
+        <location filename="../../widgets/main_window.py" line="136" />
         <source>Gateways: –</source>
         <translation>网关：–</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="136" />
+        <location filename="../../widgets/main_window.py" line="137" />
         <source>Database: –</source>
         <translation>数据库：–</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="138" />
+        <location filename="../../widgets/main_window.py" line="143" />
         <source>Not logged in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="147" />
+        <location filename="../../widgets/main_window.py" line="152" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="149" />
+        <location filename="../../widgets/main_window.py" line="154" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="155" />
+        <location filename="../../widgets/main_window.py" line="160" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="158" />
+        <location filename="../../widgets/main_window.py" line="163" />
         <source>&amp;Full screen</source>
         <translation>全屏(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="163" />
+        <location filename="../../widgets/main_window.py" line="168" />
         <source>&amp;Reset layout</source>
         <translation>恢复默认布局(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="168" />
+        <location filename="../../widgets/main_window.py" line="173" />
         <source>&amp;Theme</source>
         <translation>主题(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="170" />
+        <location filename="../../widgets/main_window.py" line="175" />
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="171" />
+        <location filename="../../widgets/main_window.py" line="176" />
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="179" />
+        <location filename="../../widgets/main_window.py" line="184" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="189" />
+        <location filename="../../widgets/main_window.py" line="194" />
         <source>&amp;Alarms</source>
         <translation>报警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="191" />
+        <location filename="../../widgets/main_window.py" line="196" />
         <source>Alarm &amp;list</source>
         <translation>报警列表(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="196" />
+        <location filename="../../widgets/main_window.py" line="201" />
         <source>&amp;Mute the alarm sound for 5 minutes</source>
         <translation>报警声静音 5 分钟(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="201" />
+        <location filename="../../widgets/main_window.py" line="206" />
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="203" />
+        <location filename="../../widgets/main_window.py" line="208" />
         <source>New &amp;trend</source>
         <translation>新建趋势(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="208" />
+        <location filename="../../widgets/main_window.py" line="213" />
         <source>&amp;Save trend as set…</source>
         <translation>保存趋势组(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="212" />
+        <location filename="../../widgets/main_window.py" line="217" />
         <source>&amp;Open trend set</source>
         <translation>打开趋势组(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="216" />
+        <location filename="../../widgets/main_window.py" line="221" />
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="106" />
+        <location filename="../../widgets/main_window.py" line="107" />
         <source>SwitchRoom — %1</source>
         <translation>SwitchRoom — %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="235" />
+        <location filename="../../widgets/main_window.py" line="241" />
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="241" />
+        <location filename="../../widgets/main_window.py" line="247" />
         <source>Alarms</source>
         <translation>报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="275" />
+        <location filename="../../widgets/main_window.py" line="281" />
         <source>direct</source>
         <translation>直连</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="277" />
+        <location filename="../../widgets/main_window.py" line="283" />
         <source>cloud</source>
         <translation>云端</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="279" />
+        <location filename="../../widgets/main_window.py" line="285" />
         <source>Source: %1</source>
         <translation>数据源：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="281" />
+        <location filename="../../widgets/main_window.py" line="287" />
         <source>Gateways online: %1/%2</source>
         <translation>网关在线：%1/%2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="286" />
+        <location filename="../../widgets/main_window.py" line="292" />
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="287" />
+        <location filename="../../widgets/main_window.py" line="293" />
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="316" />
+        <location filename="../../widgets/main_window.py" line="301" />
+        <source>Notification: %1</source>
+        <translation>通知：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="338" />
         <source>Trend %1</source>
         <translation>趋势 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="373" />
+        <location filename="../../widgets/main_window.py" line="395" />
         <source>Save trend set</source>
         <translation>保存趋势组</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="374" />
+        <location filename="../../widgets/main_window.py" line="396" />
         <source>Name of the set:</source>
         <translation>趋势组名称：</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="447" />
+        <location filename="../../widgets/main_window.py" line="469" />
         <source>The change takes effect when the console restarts.</source>
         <translation>更改将在监控软件重新启动后生效。</translation>
     </message>
@@ -1216,18 +1336,18 @@
 <context>
     <name>SourceBridge</name>
     <message>
-        <location filename="../../widgets/bridge.py" line="212" />
+        <location filename="../../widgets/bridge.py" line="238" />
         <source>A request to the data source failed: {0}</source>
         <extracomment>How often the source's status is read for the status bar, in seconds. The "[Errno 98] " / "[WinError 10048] " head of an OSError's text: a number, not words.</extracomment>
         <translation>向数据源的请求失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../widgets/bridge.py" line="221" />
+        <location filename="../../widgets/bridge.py" line="247" />
         <source>The data source could not start: {0}</source>
         <translation>数据源无法启动：{0}</translation>
     </message>
     <message>
-        <location filename="../../widgets/bridge.py" line="224" />
+        <location filename="../../widgets/bridge.py" line="250" />
         <source>The data source stopped working: {0}</source>
         <translation>数据源停止工作：{0}</translation>
     </message>

@@ -78,3 +78,30 @@ def test_the_browser_offers_limits_for_analog_points_only(qtbot, tmp_path):
     assert analog[1].isEnabled() and not digital[1].isEnabled()
     analog[1].trigger()
     assert asked == ["T1-TCU.TA"]
+
+
+def test_the_main_window_opens_the_dialog_for_a_point(qtbot, tmp_path):
+    from zoneinfo import ZoneInfo
+
+    from widgets import settings
+    from widgets.main_window import MainWindow
+
+    settings.use_file(tmp_path / "settings.ini")
+    site = load_site()
+    bridge = SourceBridge(lambda: DirectSource(site, tmp_path / "h.sqlite", listen=("127.0.0.1", 0), simulate=False))
+    window = MainWindow(bridge, ZoneInfo("Asia/Shanghai"))
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(bridge.started, timeout=30_000):
+        bridge.start()
+    try:
+        assert window.browser is not None
+        window.browser.edit_limits.emit("T1-TCU.TB")
+        dialog = window.findChild(LimitsDialog)
+        assert dialog is not None and dialog.point == "T1-TCU.TB"
+        qtbot.waitUntil(dialog.buttons.isEnabled, timeout=10_000)
+        assert dialog.rows["HH"][1].value() == 150
+        dialog.close()
+    finally:
+        window.close()
+        bridge.stop()
+        settings.use_file(None)
