@@ -10,6 +10,7 @@ limit alarms hold their state through a communication loss and the comm alarm sp
 
 from __future__ import annotations
 
+import abc
 from collections import deque
 from typing import Protocol
 
@@ -32,15 +33,16 @@ class Verdicts(Protocol):
         """Suppress ``cond`` for ``reason`` (``on``) or lift that reason."""
 
 
-class Judge:
+class Judge(abc.ABC):
     """Base: called with each sample of the points it is registered on."""
 
     __slots__ = ()
 
+    @abc.abstractmethod
     def __call__(self, s: Sample, engine: Verdicts) -> None:
-        raise NotImplementedError
+        """Judge one sample; report through ``engine``."""
 
-    def reset(self) -> None:
+    def reset(self) -> None:  # noqa: B027 - most judges keep no shortcut: doing nothing is right
         """Forget fast-path shortcuts (the conditions' state was changed from outside)."""
 
 

@@ -26,7 +26,6 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 # The offscreen platform cannot raise a top-level window (the level-1 popup comes forward) nor grab
 # the keyboard (the banner's menu); it says so as warnings that are about the platform, not our code.
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise", "This plugin does not support grabbing")
 
 
 @pytest.fixture

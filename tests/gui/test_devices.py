@@ -27,7 +27,6 @@ from widgets.devices import (
 )
 
 # The offscreen platform says so when a top-level window is shown; it is not a defect of ours.
-OFFSCREEN_NOTE = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 TS = 1_700_000_000_000  # 2023-11-14 22:13:20 UTC = 06:13:20 in Asia/Shanghai
 
@@ -205,7 +204,6 @@ def test_problems_only(qtbot, site):
     assert "F1-01.Ia" in visible_ids(browser)
 
 
-@OFFSCREEN_NOTE
 def test_double_click_opens_trend(qtbot, site):
     browser = DeviceBrowser(site)
     qtbot.addWidget(browser)
@@ -260,7 +258,6 @@ async def run_plant(tmp_path: Path) -> tuple[SiteModel, list[list[Sample]], dict
 
 # Synchronous on purpose: a shown window must not outlive a test's event loop (an async test that
 # shows a window with focus crashes Qt at teardown, in notifyActiveWindowChange on the deleted window).
-@OFFSCREEN_NOTE
 def test_live_values_from_the_simulated_plant(qtbot, tmp_path):
     site, batches, latest = asyncio.run(run_plant(tmp_path))
     browser = DeviceBrowser(site, lang="zh")

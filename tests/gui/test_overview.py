@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from app.model import Quality, Sample
 from app.sources.base import SiteModel, SourceStatus
-from tests.gui.test_devices import OFFSCREEN_NOTE, close_window, make_source, run_plant
+from tests.gui.test_devices import close_window, make_source, run_plant
 from widgets.overview import ALARM, NO_DATA, NORMAL, WARN, OverviewView
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -125,7 +125,6 @@ def test_double_click_opens_trend(qtbot, site):
     assert blocker.args == ["T2-TCU.TC"]
 
 
-@OFFSCREEN_NOTE
 def test_live_plant_screenshots(qtbot, tmp_path):
     site, batches, latest = asyncio.run(run_plant(tmp_path))
     view = OverviewView(site, lang="zh")

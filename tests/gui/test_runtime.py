@@ -21,7 +21,6 @@ from widgets.runtime import StallWatchdog, install_excepthook, install_message_h
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 # The offscreen platform cannot resize a dialog to its size hint and says so; not a defect.
-offscreen_dialog = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 
 def test_make_application_configures_the_existing_app(qapp):
@@ -52,7 +51,6 @@ def test_qt_messages_go_to_logging(qapp, caplog):
     assert by_text["a debug line from Qt"].levelno == logging.DEBUG
 
 
-@offscreen_dialog
 def test_uncaught_exception_is_logged_and_shown(qtbot, caplog):
     windows = []
     previous_thread_hook = threading.excepthook
@@ -83,7 +81,6 @@ def test_uncaught_exception_is_logged_and_shown(qtbot, caplog):
     assert "again" in caplog.text
 
 
-@offscreen_dialog
 def test_exception_in_another_thread_is_shown_on_gui_thread(qtbot, caplog):
     previous_thread_hook = threading.excepthook
     previous = install_excepthook(lambda: None)

@@ -24,7 +24,6 @@ from app.sources.base import PointInfo
 from widgets.trends import MIME_POINTS, TrendError, TrendSetError, TrendView
 
 # The offscreen platform cannot pass size hints to a window it does not have; not a defect of ours.
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 TZ = ZoneInfo("Asia/Shanghai")
 DAY0 = int(datetime(2024, 5, 1, tzinfo=TZ).timestamp() * 1000)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -28,9 +28,6 @@ from PySide6.QtWidgets import (
 from app.alarms.model import Alarm
 
 from .words import LEVEL_FILL, LEVEL_TEXT, local_time, message, value_text
-
-#: Platforms without windows to stack (a screenless service, CI): nothing to bring forward there.
-HEADLESS = ("offscreen", "minimal")
 
 
 class CriticalPopup(QWidget):
@@ -87,9 +84,8 @@ class CriticalPopup(QWidget):
             return
         if new or not self.isVisible():
             self.show()
-            if QGuiApplication.platformName() not in HEADLESS:
-                self.raise_()
-                self.activateWindow()
+            self.raise_()
+            self.activateWindow()
             QApplication.alert(self)
 
     def _fill(self) -> None:
