@@ -262,8 +262,9 @@ class AlarmCore:
         """Journal rows matching ``q``, newest first."""
         await self._settled()
         return await self._read(lambda: self.journal.search(
-            q.start, q.end, q.points or None, q.devices or None, q.rooms or None, q.levels or None,
-            q.states or None, q.changes or None, q.text, q.alarm_id, q.limit, q.offset,
+            start_ms=q.start, end_ms=q.end, point=q.points or None, device=q.devices or None,
+            room=q.rooms or None, levels=q.levels or None, states=q.states or None, changes=q.changes or None,
+            text=q.text, alarm_id=q.alarm_id, limit=q.limit, offset=q.offset,
         ))  # fmt: skip
 
     def acknowledge(self, alarm_ids: Iterable[int], user: str, comment: str | None = None) -> list[Alarm]:
