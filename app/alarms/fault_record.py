@@ -396,9 +396,11 @@ class FaultRecorder:
 
     # -- the worker's side ----------------------------------------------------------------------
 
-    def write_pending(self) -> int:
+    def write_pending(self, limit: int | None = None) -> int:
         """Store what waits (headers, triggers, samples) in one transaction; returns samples stored.
 
+        ``limit``: at most this many records (the oldest waiting) in this call, so that a flood's
+        hundreds of records can be stored in slices with breaks for other threads between them.
         `JournalUnavailable` in words when the database cannot be written; everything is kept
         and stored by the next call.
         """
@@ -410,10 +412,11 @@ class FaultRecorder:
                 self._waiting.clear()
             return 0
         with self._lock:
-            taken = [(rec, rec.parts, rec.triggers, rec.dirty) for rec in self._waiting.values()]
-            for rec in self._waiting.values():
+            keys = list(self._waiting)[:limit] if limit is not None else list(self._waiting)
+            chosen = [self._waiting.pop(k) for k in keys]
+            taken = [(rec, rec.parts, rec.triggers, rec.dirty) for rec in chosen]
+            for rec in chosen:
                 rec.parts, rec.triggers, rec.dirty = [], [], False
-            self._waiting.clear()
             writes = []
             for rec, parts, triggers, dirty in taken:
                 header = {
