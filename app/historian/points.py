@@ -41,24 +41,23 @@ class PointRegistry:
     def ensure(self, conn: Connection, sql: Sql, infos: Iterable[PointInfo]) -> dict[str, tuple[int, PointInfo]]:
         """Add new points and update changed ones (writer thread, inside its transaction).
 
+        New points go in as one bulk insert: a statement per point cost ~0.2 ms of interpreter
+        time each, seconds for a big site, all of it taken from the GUI thread of a console.
         Returns what changed, to `publish` once the transaction committed.
         """
         result: dict[str, tuple[int, PointInfo]] = {}
+        new: dict[str, PointInfo] = {}
         for info in infos:
-            values = {
-                "unit": info.unit[:32],
-                "kind": info.kind.value,
-                "deadband": info.deadband,
-                "max_interval_s": info.max_interval_s,
-            }
             pid = result[info.id][0] if info.id in result else self._by_name.get(info.id)
             if pid is None:
-                pid = sql.add_point(conn, {"name": info.id, **values})
-            elif self._info.get(pid) == info:
-                continue
-            else:
-                sql.change_point(conn, pid, values)
-            result[info.id] = (pid, info)
+                new[info.id] = info  # the last given wins, as for known points
+            elif self._info.get(pid) != info:
+                sql.change_point(conn, pid, _values(info))
+                result[info.id] = (pid, info)
+        if new:
+            ids = sql.add_points(conn, [{"name": name, **_values(info)} for name, info in new.items()])
+            for name, info in new.items():
+                result[name] = (ids[name], info)
         return result
 
     def publish(self, entries: dict[str, tuple[int, PointInfo]]) -> None:
@@ -82,3 +81,9 @@ class PointRegistry:
     def names(self) -> dict[int, str]:
         with self._lock:
             return {pid: name for name, pid in self._by_name.items()}
+
+
+def _values(info: PointInfo) -> dict[str, object]:
+    """A point's stored columns besides its name."""
+    return {"unit": info.unit[:32], "kind": info.kind.value, "deadband": info.deadband,
+            "max_interval_s": info.max_interval_s}  # fmt: skip

@@ -55,8 +55,17 @@ class Sql:
         p = s.point
         return list(conn.execute(select(p.c.id, p.c.name, p.c.unit, p.c.kind, p.c.deadband, p.c.max_interval_s)))
 
-    def add_point(self, conn: Connection, values: dict[str, Any]) -> int:
-        return int(conn.execute(insert(s.point).values(**values).returning(s.point.c.id)).scalar_one())
+    def add_points(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+        """Insert points in one statement; their new numbers by name."""
+        p = s.point
+        conn.execute(insert(p), list(rows))
+        names = [r["name"] for r in rows]
+        ids: dict[str, int] = {}
+        for i in range(0, len(names), 500):  # bounded IN lists (SQLite's variable limit)
+            part = names[i : i + 500]
+            found = conn.execute(select(p.c.id, p.c.name).where(p.c.name.in_(part)))
+            ids.update((name, int(pid)) for pid, name in found)
+        return ids
 
     def change_point(self, conn: Connection, pid: int, values: dict[str, Any]) -> None:
         conn.execute(update(s.point).where(s.point.c.id == pid).values(**values))
