@@ -8,6 +8,7 @@ console, the historian and the server all name and describe points the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -67,12 +68,12 @@ class Site:
         """The site's time zone: what times are shown and tariffs are read in."""
         return ZoneInfo(self.file.site.timezone)
 
-    @property
+    @cached_property
     def devices(self) -> dict[str, schema.Device]:
-        """Devices by id."""
+        """Devices by id (built once: the file is immutable, and alarm handling asks per alarm)."""
         return {d.id: d for d in self.file.devices}
 
-    @property
+    @cached_property
     def gateways(self) -> dict[str, schema.DtuGateway | schema.TcpGateway]:
         """Gateways by id."""
         return {g.id: g for g in self.file.gateways}
