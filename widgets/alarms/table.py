@@ -27,7 +27,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QFont
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -74,6 +74,28 @@ HISTORY_COLUMNS = ("time", "level", "change", "state", "room", "device", "point"
 
 #: Time-range choices of the filter: (key, hours back; None: any time / custom).
 TIME_RANGES = (("any", None), ("hour", 1), ("day", 24), ("week", 24 * 7), ("month", 24 * 30), ("custom", None))
+
+
+_BRUSHES: dict[int, QBrush] = {}
+_FONTS: dict[str, QFont] = {}
+
+
+def _brush(colour: QColor) -> QBrush:
+    """One brush per colour: a view asks for every visible cell on every repaint."""
+    brush = _BRUSHES.get(colour.rgba())
+    if brush is None:
+        brush = _BRUSHES[colour.rgba()] = QBrush(colour)
+    return brush
+
+
+def _font(style: str) -> QFont:
+    """The bold (unacknowledged) or italic (shelved, suppressed) font, made once."""
+    font = _FONTS.get(style)
+    if font is None:
+        font = _FONTS[style] = QFont()
+        font.setBold(style == "bold")
+        font.setItalic(style == "italic")
+    return font
 
 
 def _row_level(row: Row) -> int:
@@ -210,20 +232,19 @@ class AlarmTableModel(QAbstractTableModel):
             return self.text(row, key)
         held = _held(row)
         if role == Qt.ItemDataRole.BackgroundRole and key == "level":
-            return QBrush(LEVEL_FILL.get(_row_level(row), HELD_COLOUR))
+            return _brush(LEVEL_FILL.get(_row_level(row), HELD_COLOUR))
         if role == Qt.ItemDataRole.ForegroundRole:
             if key == "level":
-                return QBrush(LEVEL_TEXT.get(_row_level(row), HELD_COLOUR))
+                return _brush(LEVEL_TEXT.get(_row_level(row), HELD_COLOUR))
             if held:
-                return QBrush(HELD_COLOUR)
+                return _brush(HELD_COLOUR)
             return None
         if role == Qt.ItemDataRole.FontRole:
-            font = QFont()
             if held:
-                font.setItalic(True)
-            elif isinstance(row, Alarm) and row.state.needs_ack:
-                font.setBold(True)
-            return font
+                return _font("italic")
+            if isinstance(row, Alarm) and row.state.needs_ack:
+                return _font("bold")
+            return None
         if role == Qt.ItemDataRole.ToolTipRole and key in ("message", "comment", "state"):
             return self.text(row, key) or None
         return None
