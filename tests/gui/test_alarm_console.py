@@ -24,8 +24,6 @@ from widgets.main_window import MainWindow
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
-# The offscreen platform cannot raise a top-level window (the level-1 popup comes forward) nor grab
-# the keyboard (the banner's menu); it says so as warnings that are about the platform, not our code.
 
 
 @pytest.fixture
@@ -246,6 +244,15 @@ def test_alarm_list_ack_shelve_export_history_and_language(qtbot, console, tmp_p
     changes = {str(r.change) for r in lst.history_model.rows}
     assert {"raised", "acked", "shelved", "unshelved"} <= changes
     assert all(r.point.startswith("ENV-1.") and int(r.level) == 3 for r in lst.history_model.rows)
+    # ... and exported as shown: one row per journal change, with its user and comment
+    history_path = tmp_path / "history.xlsx"
+    with qtbot.waitSignal(window.alarms.exported, timeout=20_000) as blocker:
+        lst.export(str(history_path))
+    assert blocker.args == [str(history_path), ""]
+    cells = [str(c.value) for row in openpyxl.load_workbook(history_path).active.iter_rows() for c in row
+             if c.value is not None]  # fmt: skip
+    assert any("door opened for the inspection round" in c for c in cells)
+    assert any("door held open for cable works" in c for c in cells)
     lst.tabs.setCurrentIndex(0)
 
     # Language: everything retranslates at runtime.
@@ -293,3 +300,41 @@ def test_breaker_trips_build_a_flood_summary(qtbot, console):
     assert len(trips) >= 11
     assert flood.first_out.id in listed
     assert set(window.alarms.active.alarms) == set(listed)
+
+
+def test_a_critical_alarms_fault_record_opens_as_a_trend_and_dark_theme(qtbot, console):
+    window, bridge = console
+    qtbot.wait(3000)  # a few polls of history before the fault, for the record's pre-window
+    simulate(qtbot, bridge, lambda sim: sim.inject(Fault(FaultKind.SMOKE, "ENV-1")))
+    qtbot.waitUntil(lambda: bool(unacked(window, "ENV-1.smoke")), timeout=20_000)
+    smoke = unacked(window, "ENV-1.smoke")[0]
+    records = []
+    qtbot.waitUntil(lambda: bool(records.extend(ask(qtbot, bridge, lambda s: s.fault_records(smoke.id))) or records),
+                    timeout=15_000)
+    before = len(window.trends)
+    window.alarms.open_fault_record(smoke.id)
+    qtbot.waitUntil(lambda: len(window.trends) == before + 1, timeout=10_000)
+    view = window.trends[-1]
+    title = next(d.windowTitle() for d in window._docks.values() if d.widget() is view)
+    assert "Fault record" in title
+    drawn = list(view._pens)
+    assert drawn[0] == "ENV-1.smoke" and all(p.startswith("ENV-1.") for p in drawn)
+    fixed = view._fixed["ENV-1.smoke"]
+    assert any(s.ts < smoke.raised_at for s in fixed) and any(s.value == 1.0 for s in fixed)
+    qtbot.wait(300)
+    shot(view, "fault_record_trend")
+
+    # the alarm widgets in the night-shift theme: level colours keep their contrast
+    from PySide6.QtWidgets import QApplication
+
+    from widgets.launch import dark_palette
+
+    app = QApplication.instance()
+    light = app.palette()
+    try:
+        app.setPalette(dark_palette())
+        window.show_alarm_list()
+        qtbot.wait(300)
+        shot(window, "main-window-alarms-dark")
+    finally:
+        app.setPalette(light)
