@@ -59,6 +59,11 @@ def describe(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
+#: An alarm delivery this large means a flood: the next one waits FLOOD_GAP_S instead of 1/rate_hz.
+FLOOD_BATCH = 50
+FLOOD_GAP_S = 0.3
+
+
 class SourceBridge(QObject):
     """Runs a `DataSource` on a core thread and turns what it does into Qt signals."""
 
@@ -95,6 +100,7 @@ class SourceBridge(QObject):
         self._pending_alarms: list[AlarmEvent] = []
         self._alarms_posted = False
         self._alarms_last = -1e9  # monotonic time of the last alarm delivery
+        self._alarms_gap = 1.0 / rate_hz  # the least time until the next one
         self._alarm_timer = QTimer(self)
         self._alarm_timer.setSingleShot(True)
         self._alarm_timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -211,7 +217,7 @@ class SourceBridge(QObject):
 
     def _alarms_due(self) -> None:
         """Alarm events wait: deliver them now, or when the last delivery is 1/rate_hz old."""
-        wait = self._alarms_last + 1.0 / self.rate_hz - time.monotonic()
+        wait = self._alarms_last + self._alarms_gap - time.monotonic()
         if wait > 0:
             if not self._alarm_timer.isActive():
                 self._alarm_timer.start(max(1, math.ceil(wait * 1000)))
@@ -225,6 +231,9 @@ class SourceBridge(QObject):
             self._alarms_posted = False
         if alarms and not self._stopped:
             self._alarms_last = time.monotonic()
+            # In a flood every delivery re-sorts and repaints the alarm list: take them in fewer,
+            # larger batches (the banner's first line was shown long ago).
+            self._alarms_gap = (FLOOD_GAP_S if len(alarms) >= FLOOD_BATCH else 1.0 / self.rate_hz)
             self.alarm_events.emit(alarms)
 
     def _fail_later(self, on_error: Callable[[Exception], None] | None, exc: Exception) -> None:

@@ -223,3 +223,37 @@ def test_describe_speaks_words():
     assert describe(ConnectionRefusedError(111, "Connection refused", "x")).startswith("Connection refused")
     assert describe(TimeoutError()) == "TimeoutError"
     assert describe(ValueError("the point T1.Ia is unknown")) == "the point T1.Ia is unknown"
+
+
+def test_alarm_events_arrive_in_order_on_the_gui_thread_and_floods_are_coalesced(qtbot, bridge):
+    """Every change arrives once and in order; after a flood-sized delivery the next waits longer."""
+    from app.alarms.model import Change
+    from widgets.bridge import FLOOD_BATCH, FLOOD_GAP_S
+
+    got: list = []
+
+    def on_alarms(events: list) -> None:
+        assert QThread.currentThread() is QCoreApplication.instance().thread()
+        got.append(list(events))
+
+    bridge.alarm_events.connect(on_alarms)
+
+    async def smoke_then_ack(source: DirectSource) -> int:
+        t = int(time.time() * 1000)
+        source._on_samples([Sample("ENV-1.smoke", t, 1.0)])
+        alarm = next(a for a in await source.alarms() if a.point == "ENV-1.smoke")
+        await source.acknowledge([alarm.id], "值班员", "查看中")
+        return alarm.id
+
+    box: list = []
+    bridge.request(smoke_then_ack, box.append)
+    qtbot.waitUntil(lambda: bool(box) and any(e.change is Change.ACKED for b in got for e in b), timeout=10_000)
+    changes = [(e.alarm.id, e.change) for b in got for e in b if e.alarm.id == box[0]]
+    assert changes == [(box[0], Change.RAISED), (box[0], Change.ACKED)]
+    assert bridge._alarms_gap == pytest.approx(1.0 / bridge.rate_hz)
+
+    flood = [got[-1][-1]] * FLOOD_BATCH  # a delivery as large as a flood's
+    with bridge._pending_lock:
+        bridge._pending_alarms.extend(flood)
+    bridge._deliver_alarms()
+    assert bridge._alarms_gap == FLOOD_GAP_S
