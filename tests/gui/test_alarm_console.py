@@ -338,3 +338,26 @@ def test_a_critical_alarms_fault_record_opens_as_a_trend_and_dark_theme(qtbot, c
         shot(window, "main-window-alarms-dark")
     finally:
         app.setPalette(light)
+
+
+def test_a_feeder_overload_and_a_lost_dtu_reach_the_banner(qtbot, console):
+    window, bridge = console
+    for device in ("F2-01",):  # a fast poll: the feeder meters poll every 5 s
+        ask(qtbot, bridge, lambda s, d=device: _poll_fast(s, d))
+    simulate(qtbot, bridge, lambda sim: sim.inject(Fault(FaultKind.OVERLOAD, "F2-01", factor=3.0)))
+    simulate(qtbot, bridge, lambda sim: sim.inject(Fault(FaultKind.DISCONNECT, "DTU-3", reconnect_after=600)))
+    # the gateway at once (level 1, so the banner's first line), the overload after its 10 s on-delay
+    qtbot.waitUntil(lambda: any(a.point == "DTU-3" for a in window.alarms.active.unacked()), timeout=30_000)
+    qtbot.waitUntil(lambda: any(a.device == "F2-01" and a.kind in ("overload", "phase_overload")
+                                for a in window.alarms.active.unacked()), timeout=40_000)  # fmt: skip
+    first = window.banner.lines[0].alarm
+    assert first is not None and int(first.level) == 1  # the most urgent leads the banner
+    assert window.banner.count_labels[1].text().endswith(str(window.alarms.active.counts()[1]))
+    shot(window.banner, "alarm_banner_overload_dtu_loss")
+
+
+async def _poll_fast(source: DirectSource, device: str) -> None:
+    for bus in source.scan.scans.values():
+        for d in bus.devices:
+            if d.device == device:
+                d.period = 1.0
