@@ -118,7 +118,7 @@ def _link(d: dict[str, Any], where: str) -> Link:
                 _str(d, "text", where, ""), _pair(d.get("size", [6, 2]), f"{where}.size"))
 
 
-_READERS = {"placed": _placed, "wires": _wire, "texts": _text, "links": _link}
+_READERS = {"placed": _placed, "texts": _text, "links": _link, "wires": _wire}  # the order of the file
 
 
 @dataclass

@@ -137,7 +137,7 @@ class Diagram:
         self.size = size
         self.version = version  # the drawing's own revision, not the file format's
         self.symbols: dict[str, Symbol] = {}  # definitions in use (embedded on save)
-        self.items: dict[str, Item] = {}  # by uuid, in insertion order (drawing order)
+        self.items: dict[str, Item] = {}  # by uuid; insertion order (a loaded file: symbols, texts, links, wires)
         self._observers: list[Observer] = []
         self._wires_at: dict[str, set[str]] = {}  # symbol uuid -> uuids of wires ending there
 
