@@ -276,6 +276,12 @@ class Diagram:
                 raise DiagramError(f"rotation {new.rotation} is not one of {ROTATIONS}")
             if new.symbol not in self.symbols:
                 raise DiagramError(f"symbol {new.symbol!r} is not defined in this diagram")
+            symbol = self.symbols[new.symbol]
+            for wire in self.wires_at(uuid):  # a shorter busbar or another symbol must keep its wires' terminals
+                for end in (wire.start, wire.end):
+                    if end.symbol == uuid and symbol.terminal(end.terminal, new.length) is None:
+                        raise DiagramError(f"{new.name or uuid}: wire {wire.uuid} ends at terminal {end.terminal!r}, "
+                                           "which would no longer exist; remove or move the wire first")
         if isinstance(new, Wire):
             for end in (new.start, new.end):
                 if self.terminal(end) is None:

@@ -109,6 +109,19 @@ def test_rewiring_an_end_moves_the_wire_between_symbols(room):
     assert d.wires_at(qf.uuid) == [] and d.wires_at(other.uuid) == [d.items[wire.uuid]]
 
 
+def test_an_edit_that_would_strand_a_wire_is_refused():
+    d = Diagram("r")
+    bus = d.place(LIBRARY["busbar"], (0, 10), length=20)
+    qf = d.place(LIBRARY["breaker_fixed"], (14, 11), name="QF1")
+    wire = d.connect(WireEnd(bus.uuid, "S15"), WireEnd(qf.uuid, "a"))
+    with pytest.raises(DiagramError, match=r"wire .* ends at terminal 'S15', which would no longer exist"):
+        d.edit(bus.uuid, length=10)
+    d.edit(bus.uuid, length=16)
+    with pytest.raises(DiagramError, match="ends at terminal 'a'"):
+        d.edit(qf.uuid, symbol="busbar")
+    assert d.wires == [wire] and d.items[bus.uuid].length == 16
+
+
 def test_texts_links_and_value_labels():
     d = Diagram("r")
     t = d.add(Text("t1", (1, 1), "10kV 进线", 1.5))
