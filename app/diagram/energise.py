@@ -20,7 +20,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from app.diagram.model import Diagram, PlacedSymbol
+from app.diagram.model import Diagram, Finding, PlacedSymbol
 from app.diagram.symbols import JOINED_KINDS, SOURCE_KINDS, SWITCH_KINDS, Symbol
 from app.model import Quality, Sample
 
@@ -57,14 +57,6 @@ class Section:
 
 
 DEAD = Section(Energy.DEAD)
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """Something the operator should know about the trace: which symbol and what, in words."""
-
-    symbol: str  # PlacedSymbol uuid
-    text: str
 
 
 def _read(values: PointValues, point: str | None, meanings: Mapping[int, str]) -> str | None:

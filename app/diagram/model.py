@@ -107,6 +107,14 @@ class Link:
 
 
 Item = PlacedSymbol | Wire | Text | Link
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Something a person should know about a symbol (a trace's fault, a bad binding), in words."""
+
+    symbol: str  # PlacedSymbol uuid
+    text: str
 ChangeKind = Literal["added", "removed", "changed"]
 
 
