@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from app.model import Quality, Sample
 from app.sources.base import SiteModel
+from widgets.runtime import names_language
 
 POINTS_MIME = "application/x-switchroom-points"
 
@@ -507,9 +508,10 @@ class DeviceBrowser(QWidget):
     open_trend = Signal(str)
     edit_limits = Signal(str)  # a point's alarm limits asked for from the context menu
 
-    def __init__(self, site: SiteModel, parent: QWidget | None = None, *, lang: str = "zh") -> None:
+    def __init__(self, site: SiteModel, parent: QWidget | None = None, *, lang: str | None = None) -> None:
         super().__init__(parent)
-        self.model = DeviceTreeModel(site, self, lang=lang)
+        self._follow_ui = lang is None  # names follow the console's language, also when it is switched
+        self.model = DeviceTreeModel(site, self, lang=lang or names_language())
         self.proxy = ProblemFilter(self)
         self.proxy.setSourceModel(self.model)
 
@@ -586,6 +588,8 @@ class DeviceBrowser(QWidget):
         """Follow a runtime language switch (the application installed another translator)."""
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+            if self._follow_ui and self.model.lang != names_language():
+                self.set_language(names_language())
         super().changeEvent(event)
 
     def _on_filter(self, text: str) -> None:

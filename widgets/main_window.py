@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, QEvent, QLocale, Qt, QTimer, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, QEvent, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -297,7 +297,7 @@ class MainWindow(QMainWindow):
         self.notify_label.setVisible(failing)
         if failing:
             zh, _, en = status.notify.partition(" / ")
-            words = zh if QLocale().language() == QLocale.Language.Chinese else (en or zh)
+            words = zh if runtime.names_language() == "zh" else (en or zh)
             self.notify_label.setText(QCoreApplication.translate("MainWindow", "Notification: %1").replace("%1", words))
             self.notify_label.setToolTip(status.notify)
         if self.overview is not None:
@@ -319,7 +319,7 @@ class MainWindow(QMainWindow):
     def edit_limits(self, point: str) -> LimitsDialog:
         """The alarm limits dialog of ``point`` (non-modal: the console keeps running behind it)."""
         info = next((p for p in self.bridge.site().points if p.id == point), None)
-        name = (info.name if QLocale().language() == QLocale.Language.Chinese else info.name_en) if info else point
+        name = (info.name if runtime.names_language() == "zh" else info.name_en) if info else point
         dialog = LimitsDialog(self.bridge, point, name, info.unit if info else "", self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabe
 from app.model import Quality, Sample
 from app.sources.base import DeviceInfo, SiteModel, SourceStatus
 from widgets.devices import emit
+from widgets.runtime import names_language
 
 FirstOfDay = Callable[[list[str], Callable[[dict[str, float]], None]], None]
 
@@ -106,11 +107,12 @@ class OverviewView(QWidget):
         *,
         first_of_day: FirstOfDay | None = None,
         ratings_kva: Mapping[str, float] | None = None,
-        lang: str = "zh",
+        lang: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.site = site
-        self.lang = lang
+        self._follow_ui = lang is None  # names follow the console's language, also when it is switched
+        self.lang = lang or names_language()
         self.tz = ZoneInfo(site.timezone)
         self.values: dict[str, Sample] = {}
         self.gateway_online = {g.id: g.state == "online" for g in site.gateways}
@@ -347,6 +349,8 @@ class OverviewView(QWidget):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         """Follow a runtime language switch."""
         if event.type() == QEvent.Type.LanguageChange:
+            if self._follow_ui:
+                self.lang = names_language()
             self.retranslate()
             self.refresh()
         super().changeEvent(event)

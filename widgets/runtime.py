@@ -244,6 +244,15 @@ class StallWatchdog(QObject):
 _translators: list[QTranslator] = []
 
 
+def names_language() -> str:
+    """"zh" or "en": which of a plant's two names to show, following the console's language now.
+
+    `load_translations` sets the default locale, so every pane asks here rather than keeping a
+    language of its own that a runtime switch would leave behind.
+    """
+    return "zh" if QLocale().language() == QLocale.Language.Chinese else "en"
+
+
 def load_translations(app: QCoreApplication, language: str, folder: Path | None = None) -> bool:
     """Install the console's and Qt's translations for ``language`` (replacing earlier ones).
 

@@ -285,3 +285,24 @@ def test_live_values_from_the_simulated_plant(qtbot, tmp_path):
                         "T1-TCU.TB": Sample("T1-TCU.TB", latest["T1-TCU.TB"].ts, 0.0, Quality.COMM_FAIL)})  # fmt: skip
     assert browser.grab().save(str(ARTIFACTS / "device_browser_en.png"))
     close_window(qtbot, browser)
+
+
+def test_plant_names_follow_the_consoles_language_when_it_is_switched(qtbot, site):
+    from PySide6.QtCore import QCoreApplication
+
+    from widgets.runtime import load_translations
+
+    app = QCoreApplication.instance()
+    load_translations(app, "en")
+    browser = DeviceBrowser(site)  # no language given: the console's
+    qtbot.addWidget(browser)
+    model = browser.model
+    device = model.index_of(model.devices["T1-TCU"])
+    assert model.data(device) == "Transformer 1 temperature controller (T1-TCU)"
+    try:
+        load_translations(app, "zh_CN")
+        qtbot.waitUntil(lambda: model.lang == "zh", timeout=3_000)
+        assert model.data(device) == "1号变压器温控器 (T1-TCU)"
+    finally:
+        load_translations(app, "en")
+    qtbot.waitUntil(lambda: model.lang == "en", timeout=3_000)

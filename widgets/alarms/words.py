@@ -10,10 +10,11 @@ import math
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QColor
 
 from app.alarms.model import Alarm, AlarmState, Change
+from widgets.runtime import names_language
 
 _CONTEXT = "AlarmWords"
 
@@ -78,7 +79,7 @@ def change_word(change: str) -> str:
 
 def chinese() -> bool:
     """Whether the console speaks Chinese now (the language switch sets the default locale)."""
-    return QLocale().language() == QLocale.Language.Chinese
+    return names_language() == "zh"
 
 
 def message(alarm: Alarm) -> str:
