@@ -1,0 +1,100 @@
+"""The single-line diagram in operate mode: switch positions, energisation colours, values, quality.
+
+Built on the same synthetic distribution room the diagram bench and the energisation tests use
+(utility -> 10 kV bus -> transformers -> LV sections with a bus tie -> feeders).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.diagram.energise import Energy
+from app.diagram.model import ValueLabel
+from app.diagram.symbols import load_library
+from app.model import Quality, Sample
+from tests.bench.diagram import build_plant, by_name, normal_values
+from widgets.topology.painting import CLOSED, DEAD, OPEN, live_colour
+from widgets.topology.runtime import DiagramView
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+TS = 1_764_000_000_000
+
+
+def samples(values: dict[str, float], quality: Quality = Quality.GOOD) -> dict[str, Sample]:
+    return {p: Sample(p, TS, float(v), quality) for p, v in values.items()}
+
+
+@pytest.fixture
+def view(qtbot):
+    diagram = build_plant(load_library(), sections=2, feeders=3)
+    names = by_name(diagram)
+    feeder = names["QF-F1-1"]
+    diagram.edit(feeder.uuid, labels=(ValueLabel("F1-1.I", ".1f", "A", (2.5, 2.0)),))
+    v = DiagramView(diagram)
+    qtbot.addWidget(v)
+    v.resize(1400, 700)
+    v.show()
+    v.fit()
+    return v, by_name(diagram)
+
+
+def wire_colour_at(view, names, name):
+    wire = view.diagram.wires_at(names[name].uuid)[0]
+    return view.diagram_scene.wires[wire.uuid].colour
+
+
+def test_live_sections_are_coloured_by_voltage_and_a_trip_darkens_downstream(qtbot, view):
+    v, names = view
+    values = normal_values(v.diagram)
+    v.on_samples(samples(values))
+    item = v.diagram_scene.symbols[names["QF-F1-1"].uuid]
+    assert item.look.state == "closed"
+    assert wire_colour_at(v, names, "QF-F1-1") == live_colour(0.4)
+    assert wire_colour_at(v, names, "QF-HV1") == live_colour(10.0)
+    ARTIFACTS.mkdir(exist_ok=True)
+    v.grab().save(str(ARTIFACTS / "topology_operate.png"))
+
+    # the feeder breaker trips: it shows open (green), its outgoing side goes dead, the bus stays live
+    point = names["QF-F1-1"].bindings["position"]
+    v.on_samples(samples({point: 0}))
+    assert item.look.state == "open"
+    below = v.energisation.terminal(names["QF-F1-1"].uuid, "b")
+    above = v.energisation.terminal(names["QF-F1-1"].uuid, "a")
+    assert below.energy is Energy.DEAD and above.energy is Energy.LIVE
+    outgoing = [w for w in v.diagram.wires_at(names["QF-F1-1"].uuid) if "b" in (w.start.terminal, w.end.terminal)
+                and names["QF-F1-1"].uuid in (w.start.symbol, w.end.symbol)]  # fmt: skip
+    assert v.diagram_scene.wires[outgoing[0].uuid].colour == DEAD
+    v.grab().save(str(ARTIFACTS / "topology_feeder_tripped.png"))
+    assert CLOSED != OPEN
+
+
+def test_values_show_and_bad_quality_is_visible(qtbot, view):
+    v, names = view
+    v.on_samples(samples(normal_values(v.diagram)))
+    v.on_samples({"F1-1.I": Sample("F1-1.I", TS, 123.456)})
+    text = v.diagram_scene.values["F1-1.I"][0]
+    assert text.text() == "123.5 A" and not text.font().italic()
+    v.on_samples({"F1-1.I": Sample("F1-1.I", TS + 1000, 123.456, Quality.STALE)})
+    assert text.font().italic()
+    # a breaker whose position does not answer: unknown (not conducting), hatched
+    point = names["QF-F1-2"].bindings["position"]
+    v.on_samples(samples({point: 1}, Quality.COMM_FAIL))
+    look = v.diagram_scene.symbols[names["QF-F1-2"].uuid].look
+    assert look.state == "unknown" and look.bad_quality
+    assert any("unknown" in f.text for f in v.energisation.unknown)
+
+
+def test_the_scene_follows_the_model(qtbot, view):
+    v, names = view
+    placed = names["QF-F1-1"]
+    item = v.diagram_scene.symbols[placed.uuid]
+    before = item.pos()
+    v.diagram.move(placed.uuid, (placed.position[0] + 2, placed.position[1]))
+    assert item.pos().x() == before.x() + 40  # 2 grid units
+    wire = v.diagram.wires_at(placed.uuid)[0]
+    start = v.diagram_scene.wires[wire.uuid].path.elementAt(0)
+    assert (start.x, start.y) != (0, 0)
+    v.diagram.remove(placed.uuid)
+    assert placed.uuid not in v.diagram_scene.symbols

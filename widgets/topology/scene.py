@@ -1,0 +1,238 @@
+"""The Qt scene of a single-line diagram: items that follow the Qt-free `app.diagram.Diagram`.
+
+orange-canvas-core's rule: the scene never owns the drawing.  It subscribes to the model's change
+notifications and adds, moves or removes its items when the model says so; the editor (a later
+step) changes the model through undo commands, never the items.  Items only know how to draw
+what the model holds plus a `Look` (colour and state) that the runtime gives them.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSimpleTextItem, QStyleOptionGraphicsItem, QWidget
+
+from app.diagram.geometry import Direction
+from app.diagram.model import Change, Diagram, Link, PlacedSymbol, Text, ValueLabel, Wire
+from widgets.topology.painting import GRID, Look, paint_symbol, symbol_transform
+
+Item = PlacedSymbol | Wire | Text | Link
+
+
+class SymbolItem(QGraphicsItem):
+    """A placed symbol, drawn from its definition; clicking it asks for its faceplate."""
+
+    def __init__(self, diagram: Diagram, placed: PlacedSymbol, fg: QColor, bg: QColor) -> None:
+        super().__init__()
+        self.diagram = diagram
+        self.placed = placed
+        self.look = Look(fg, bg)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.follow(placed)
+
+    def follow(self, placed: PlacedSymbol) -> None:
+        """The model changed this symbol: take its new position, rotation or bindings."""
+        self.prepareGeometryChange()
+        self.placed = placed
+        symbol = self.diagram.symbols[placed.symbol]
+        self._transform = symbol_transform(symbol, placed.length, placed.rotation, placed.flip)
+        x, y, w, h = self.diagram.bounds(placed)
+        self.setPos(x * GRID, y * GRID)
+        self._box = QRectF(0, 0, w * GRID, h * GRID)
+        self.setToolTip(placed.name or symbol.name("zh"))
+
+    def set_look(self, look: Look) -> None:
+        """Redraw only when what it looks like changed (1,000 symbols at 1 Hz)."""
+        if look != self.look:
+            self.look = look
+            self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+        return self._box.adjusted(-2, -2, 2, 2)
+
+    def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.save()
+        p.scale(GRID, GRID)
+        p.setTransform(self._transform, True)
+        paint_symbol(p, self.diagram.symbols[self.placed.symbol], self.look, self.placed.length)
+        p.restore()
+        if self.isSelected():
+            p.setPen(QPen(QColor("#1e88e5"), 1, Qt.PenStyle.DashLine))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(self._box)
+
+
+class WireItem(QGraphicsItem):
+    """A wire between two terminals, routed orthogonally and re-routed when a symbol moves."""
+
+    def __init__(self, diagram: Diagram, wire: Wire, fg: QColor) -> None:
+        super().__init__()
+        self.diagram = diagram
+        self.colour = fg
+        self.setZValue(-1)  # under the symbols: terminals sit on the symbols' edges
+        self.follow(wire)
+
+    def follow(self, wire: Wire) -> None:
+        """Take the wire's (or its symbols') new geometry."""
+        self.prepareGeometryChange()
+        self.wire = wire
+        self.path = QPainterPath()
+        points = route(self.diagram, wire)
+        self.path.moveTo(points[0])
+        for pt in points[1:]:
+            self.path.lineTo(pt)
+        self._box = self.path.boundingRect().adjusted(-3, -3, 3, 3)
+
+    def set_colour(self, colour: QColor) -> None:
+        if colour != self.colour:
+            self.colour = colour
+            self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+        return self._box
+
+    def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = QPen(self.colour, 0.1 * GRID)
+        pen.setCapStyle(Qt.PenCapStyle.SquareCap)
+        p.setPen(pen)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawPath(self.path)
+
+
+def route(diagram: Diagram, wire: Wire) -> list[QPointF]:
+    """Orthogonal route: from a terminal, leave the way it faces, then turn once (waypoints kept)."""
+    a = diagram.terminal_position(wire.start)
+    b = diagram.terminal_position(wire.end)
+    pts = [a, *wire.waypoints, b]
+    out = [QPointF(pts[0][0] * GRID, pts[0][1] * GRID)]
+    leave_vertical = diagram.terminal_direction(wire.start) in (Direction.N, Direction.S)
+    for (x0, y0), (x1, y1) in itertools.pairwise(pts):
+        if x0 != x1 and y0 != y1:
+            corner = (x0, y1) if leave_vertical else (x1, y0)
+            out.append(QPointF(corner[0] * GRID, corner[1] * GRID))
+        out.append(QPointF(x1 * GRID, y1 * GRID))
+        leave_vertical = not leave_vertical if x0 != x1 and y0 != y1 else leave_vertical
+    return out
+
+
+class ValueText(QGraphicsSimpleTextItem):
+    """A bound value next to its symbol; greyed italic while its quality is not good."""
+
+    def __init__(self, owner: SymbolItem, label: ValueLabel, fg: QColor) -> None:
+        super().__init__(owner)
+        self.label = label
+        self.fg = fg
+        font = QFont()
+        font.setPixelSize(round(0.7 * GRID))
+        self.setFont(font)
+        self.setBrush(fg)
+        self.setPos(label.offset[0] * GRID, label.offset[1] * GRID)
+        self.setText("—")
+        self.setToolTip(label.point)
+
+    def show_value(self, text: str, good: bool) -> None:
+        if text != self.text():
+            self.setText(text)
+        font = self.font()
+        if font.italic() == good:
+            font.setItalic(not good)
+            self.setFont(font)
+            self.setBrush(self.fg if good else QColor("#9e9e9e"))
+
+
+class DiagramScene(QGraphicsScene):
+    """All items of one diagram, kept in step with the model through its change notifications."""
+
+    def __init__(self, diagram: Diagram, fg: QColor, bg: QColor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.diagram = diagram
+        self.fg = fg
+        self.bg = bg
+        self.setBackgroundBrush(bg)
+        self.symbols: dict[str, SymbolItem] = {}
+        self.wires: dict[str, WireItem] = {}
+        self.values: dict[str, list[ValueText]] = {}  # point id -> its labels
+        self.others: dict[str, QGraphicsItem] = {}
+        w, h = diagram.size
+        self.setSceneRect(QRectF(-GRID, -GRID, (w + 2) * GRID, (h + 2) * GRID))
+        for item in diagram.items.values():
+            self._add(item)
+        diagram.subscribe(self._changed)
+
+    def detach(self) -> None:
+        """Stop following the model (the view is going away)."""
+        self.diagram.unsubscribe(self._changed)
+
+    def _changed(self, change: Change) -> None:
+        kind = str(change.kind)
+        if kind == "added":
+            self._add(change.item)
+        elif kind == "removed":
+            self._remove(change.item.uuid)
+        elif isinstance(change.item, PlacedSymbol) and change.item.uuid in self.symbols:
+            item = self.symbols[change.item.uuid]  # the same item moves: selection and looks stay
+            if change.item.labels != item.placed.labels:
+                self._drop_labels(item)
+                self._add_labels(item, change.item)
+            item.follow(change.item)
+        elif isinstance(change.item, Wire) and change.item.uuid in self.wires:
+            self.wires[change.item.uuid].follow(change.item)
+        else:
+            self._remove(change.item.uuid)
+            self._add(change.item)
+        if isinstance(change.item, PlacedSymbol):  # its wires follow it
+            for wire in self.diagram.wires_at(change.item.uuid):
+                if wire.uuid in self.wires:
+                    self.wires[wire.uuid].follow(wire)
+
+    def _add(self, item: Item) -> None:
+        if isinstance(item, PlacedSymbol):
+            s = SymbolItem(self.diagram, item, self.fg, self.bg)
+            self.addItem(s)
+            self.symbols[item.uuid] = s
+            self._add_labels(s, item)
+        elif isinstance(item, Wire):
+            w = WireItem(self.diagram, item, self.fg)
+            self.addItem(w)
+            self.wires[item.uuid] = w
+        elif isinstance(item, Text):
+            t = QGraphicsSimpleTextItem(item.text)
+            font = QFont()
+            font.setPixelSize(max(1, round(item.size * GRID)))
+            t.setFont(font)
+            t.setBrush(self.fg)
+            t.setPos(item.position[0] * GRID, item.position[1] * GRID)
+            self.addItem(t)
+            self.others[item.uuid] = t
+        elif isinstance(item, Link):
+            t = QGraphicsSimpleTextItem(f"→ {item.text or item.target}")
+            t.setBrush(QColor("#1e88e5"))
+            t.setPos(item.position[0] * GRID, item.position[1] * GRID)
+            t.setData(0, item.target)
+            t.setCursor(Qt.CursorShape.PointingHandCursor)
+            self.addItem(t)
+            self.others[item.uuid] = t
+
+    def _remove(self, uuid: str) -> None:
+        for table in (self.symbols, self.wires, self.others):
+            item = table.pop(uuid, None)
+            if item is not None:
+                if isinstance(item, SymbolItem):
+                    self._drop_labels(item)
+                self.removeItem(item)
+
+    def _add_labels(self, owner: SymbolItem, placed: PlacedSymbol) -> None:
+        for label in placed.labels:
+            self.values.setdefault(label.point, []).append(ValueText(owner, label, self.fg))
+
+    def _drop_labels(self, owner: SymbolItem) -> None:
+        for texts in self.values.values():
+            for t in [t for t in texts if t.parentItem() is owner]:
+                texts.remove(t)
+                t.setParentItem(None)
+                self.removeItem(t)
