@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import math
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,13 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from app.diagram.geometry import ROTATIONS, Point2
-from app.diagram.model import Diagram, Item, Link, PlacedSymbol, Text, ValueLabel, Wire, WireEnd, new_uuid
+from app.diagram.model import Diagram, DiagramError, Item, Link, PlacedSymbol, Text, ValueLabel, Wire, WireEnd, new_uuid
 from app.diagram.symbols import Symbol, SymbolError, parse_symbol, symbol_to_dict
 
 log = logging.getLogger(__name__)
 
 FORMAT = "switchroom-diagram"
 VERSION = 1
+#: The longest busbar, in grid units: far beyond any room, short of a file that asks for millions of terminals.
+MAX_LENGTH = 2000
 
 
 class DiagramFileError(ValueError):
@@ -41,6 +44,9 @@ class DiagramFileError(ValueError):
         super().__init__(f"{source}: cannot open the diagram:\n  {shown}")
 
 
+_UNFORESEEN = (TypeError, ValueError, AttributeError, OverflowError)
+
+
 class _Problems(Exception):
     """Stage one stops at the first shape error inside an item; this carries it out."""
 
@@ -49,7 +55,7 @@ class _Problems(Exception):
 
 
 def _num(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise _Problems(f"{where}: expected a number, found {value!r}")
     return float(value)
 
@@ -71,9 +77,22 @@ def _str(data: Mapping[str, Any], key: str, where: str, default: str | None = No
     return value
 
 
+def _list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise _Problems(f"{where}: expected a list, found {value!r}")
+    return value
+
+
 def _obj(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise _Problems(f"{where}: expected an object, found {type(value).__name__}")
+    return value
+
+
+def _flag(data: Mapping[str, Any], key: str, where: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise _Problems(f"{where}.{key}: expected true or false, found {value!r}")
     return value
 
 
@@ -84,13 +103,13 @@ def _end(data: Any, where: str) -> WireEnd:
 
 def _placed(d: dict[str, Any], where: str) -> PlacedSymbol:
     rotation = d.get("rotation", 0)
-    if rotation not in ROTATIONS:
+    if isinstance(rotation, bool) or rotation not in ROTATIONS:
         raise _Problems(f"{where}.rotation: {rotation!r} is not one of {', '.join(map(str, ROTATIONS))}")
     bindings = _obj(d.get("bindings", {}), f"{where}.bindings")
     if not all(isinstance(v, str) and v for v in bindings.values()):
         raise _Problems(f"{where}.bindings: each state must name a point id (text)")
     labels = []
-    for i, raw in enumerate(d.get("labels", [])):
+    for i, raw in enumerate(_list(d.get("labels", []), f"{where}.labels")):
         lw = f"{where}.labels[{i}]"
         ld = _obj(raw, lw)
         labels.append(ValueLabel(_str(ld, "point", lw), _str(ld, "format", lw, ".1f"), _str(ld, "unit", lw, ""),
@@ -99,12 +118,13 @@ def _placed(d: dict[str, Any], where: str) -> PlacedSymbol:
     length = d.get("length")
     return PlacedSymbol(
         _str(d, "uuid", where), _str(d, "symbol", where), _pair(d.get("at"), f"{where}.at"), rotation,
-        bool(d.get("flip", False)), _str(d, "name", where, ""), _str(d, "device", where, ""), dict(bindings),
+        _flag(d, "flip", where), _str(d, "name", where, ""), _str(d, "device", where, ""), dict(bindings),
         tuple(labels), kv, None if length is None else _num(length, f"{where}.length"))
 
 
 def _wire(d: dict[str, Any], where: str) -> Wire:
-    points = tuple(_pair(p, f"{where}.waypoints[{i}]") for i, p in enumerate(d.get("waypoints", [])))
+    raw = _list(d.get("waypoints", []), f"{where}.waypoints")
+    points = tuple(_pair(p, f"{where}.waypoints[{i}]") for i, p in enumerate(raw))
     return Wire(_str(d, "uuid", where), _end(d.get("from"), f"{where}.from"), _end(d.get("to"), f"{where}.to"), points)
 
 
@@ -168,11 +188,17 @@ def parse(text: str, source: str = "diagram") -> ParsedFile:
                 out.append(reader(_obj(item, f"{key}[{i}]"), f"{key}[{i}]"))
             except _Problems as exc:
                 problems.append(str(exc))
+            except _UNFORESEEN as exc:  # a shape no check above foresaw: still said in words
+                problems.append(f"{key}[{i}]: malformed ({exc})")
         parsed.items[key] = out
     try:
         parsed.header["size"] = _pair(header.get("size", [120, 80]), "diagram.size")
-        parsed.header["version"] = int(header.get("version", 1))
-    except (_Problems, TypeError, ValueError) as exc:
+        for key in ("name", "room"):
+            parsed.header[key] = _str(header, key, "diagram", "")
+        revision = header.get("version", 1)
+        if isinstance(revision, bool) or not isinstance(revision, int) or revision < 0:
+            raise _Problems(f"diagram.version: expected the drawing's revision number, found {revision!r}")
+    except _Problems as exc:
         problems.append(str(exc))
     if problems:
         raise DiagramFileError(source, problems)
@@ -193,9 +219,15 @@ def build(parsed: ParsedFile, library: Mapping[str, Symbol], source: str = "diag
     symbols: dict[str, Symbol] = {}
     for sid, raw in parsed.symbols.items():
         try:
-            symbols[sid] = parse_symbol(raw, f"symbols.{sid}")
+            symbol = parse_symbol(raw, f"symbols.{sid}")
+            if symbol.id != sid:
+                problems.append(f"symbols.{sid}: the definition's id {symbol.id!r} differs from its key {sid!r}")
+                continue
+            symbols[sid] = symbol
         except SymbolError as exc:
             problems.append(str(exc))
+        except _UNFORESEEN as exc:  # a shape no check foresaw: still said in words
+            problems.append(f"symbols.{sid}: malformed definition ({exc})")
     h = parsed.header
     diagram = Diagram(h.get("id", ""), h.get("name", ""), h.get("room", ""), h["size"], h["version"])
     seen: dict[str, str] = {}
@@ -212,6 +244,12 @@ def build(parsed: ParsedFile, library: Mapping[str, Symbol], source: str = "diag
                     problems.append(f"{where}: unknown symbol {item.symbol!r} (neither embedded nor in the library)")
                     continue
                 diagram.define(symbol)
+                if item.length is not None and (symbol.stretch is None
+                                                or not symbol.stretch.min <= item.length <= MAX_LENGTH):
+                    problems.append(f"{where}: length {item.length:g} " + (
+                        f"is outside {symbol.stretch.min}..{MAX_LENGTH}" if symbol.stretch
+                        else f"given, but symbol {symbol.id!r} does not stretch"))
+                    continue
                 unknown = sorted(set(item.bindings) - {s.key for s in symbol.states})
                 if unknown:
                     problems.append(f"{where}: symbol {symbol.id!r} has no state(s) {', '.join(unknown)} to bind "
@@ -229,7 +267,10 @@ def build(parsed: ParsedFile, library: Mapping[str, Symbol], source: str = "diag
                         bad = True
                 if bad:
                     continue
-            diagram.add(item)
+            try:
+                diagram.add(item)
+            except DiagramError as exc:  # what the checks above did not foresee is still said in words
+                problems.append(f"{where}: {exc}")
     if problems:
         raise DiagramFileError(source, problems)
     return diagram

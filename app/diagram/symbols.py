@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,6 +140,13 @@ class Symbol:
 
     def terminal(self, terminal_id: str, length: float | None = None) -> Terminal | None:
         """The terminal named ``terminal_id``, or None."""
+        if self.stretch is not None:  # "S12": computed, not searched (a long busbar has hundreds)
+            side, number = terminal_id[:1], terminal_id[1:]
+            if side not in self.stretch.sides or not number.isdigit() or str(int(number)) != number:
+                return None
+            w, h = self.size_for(length)
+            at = int(number) * self.stretch.pitch
+            return Terminal(terminal_id, (float(at), h / 2), Direction(side)) if at <= w else None
         for t in self.terminals_for(length):
             if t.id == terminal_id:
                 return t
@@ -159,9 +167,15 @@ def _require(data: Mapping[str, Any], key: str, where: str) -> Any:
 
 
 def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise SymbolError(f"{where}: expected a number, found {value!r}")
     return float(value)
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise SymbolError(f"{where}: expected a list, found {value!r}")
+    return value
 
 
 def _pair(value: Any, where: str) -> Point2:
@@ -174,13 +188,13 @@ def _shape(data: Any, where: str) -> Shape:
     if not isinstance(data, dict):
         raise SymbolError(f"{where}: a drawing primitive must be an object, found {data!r}")
     kind = _require(data, "type", where)
-    if kind not in SHAPES:
+    if not isinstance(kind, str) or kind not in SHAPES:
         raise SymbolError(f"{where}: unknown primitive type {kind!r} (one of {', '.join(sorted(SHAPES))})")
     known = {"type", "points", "center", "r", "start", "span", "text", "size", "stroke", "fill", "width", "when"}
     extra = sorted(set(data) - known)
     if extra:
         raise SymbolError(f"{where}: unknown key(s) {', '.join(extra)}")
-    points = tuple(_pair(p, f"{where}.points[{i}]") for i, p in enumerate(data.get("points", [])))
+    points = tuple(_pair(p, f"{where}.points[{i}]") for i, p in enumerate(_list(data.get("points", []), where)))
     needed = {"line": 2, "polyline": 2, "polygon": 3, "rect": 2, "text": 1}.get(kind, 0)
     if len(points) < needed or (kind in ("line", "rect") and len(points) != 2):
         raise SymbolError(f"{where}: a {kind} needs {'exactly' if kind in ('line', 'rect') else 'at least'} "
@@ -193,15 +207,16 @@ def _shape(data: Any, where: str) -> Shape:
     if kind == "text" and not isinstance(data.get("text"), str):
         raise SymbolError(f"{where}: a text needs 'text' (a string)")
     for key in ("stroke", "fill"):
-        if data.get(key, "fg" if key == "stroke" else "none") not in COLOURS:
+        token = data.get(key, "fg" if key == "stroke" else "none")
+        if not isinstance(token, str) or token not in COLOURS:
             raise SymbolError(f"{where}.{key}: {data[key]!r} is not a colour token ({', '.join(sorted(COLOURS))}); "
                               "symbols use tokens so both themes can draw them")
     when = data.get("when", [])
-    if not isinstance(when, list) or not set(when) <= DRAWN_STATES:
+    if not isinstance(when, list) or not all(isinstance(w, str) and w in DRAWN_STATES for w in when):
         raise SymbolError(f"{where}.when: expected a list of states from {', '.join(sorted(DRAWN_STATES))}, "
                           f"found {when!r}")
     return Shape(
-        type=kind, points=points, center=center, r=float(data.get("r", 0.0)),
+        type=kind, points=points, center=center, r=_number(data.get("r", 0.0), f"{where}.r"),
         start=_number(data.get("start", 0.0), f"{where}.start"), span=_number(data.get("span", 360.0), f"{where}.span"),
         text=data.get("text", ""), size=_number(data.get("size", 0.8), f"{where}.size"),
         stroke=data.get("stroke", "fg"), fill=data.get("fill", "none"),
@@ -216,9 +231,11 @@ def _terminal(data: Any, where: str) -> Terminal:
     direction = _require(data, "dir", where)
     try:
         facing = Direction(direction)
-    except ValueError:
+    except (ValueError, TypeError):
         raise SymbolError(f"{where}.dir: {direction!r} is not a direction (N, E, S or W)") from None
-    return Terminal(str(tid), _pair(_require(data, "at", where), f"{where}.at"), facing)
+    if not isinstance(tid, str) or not tid:
+        raise SymbolError(f"{where}.id: expected a non-empty text, found {tid!r}")
+    return Terminal(tid, _pair(_require(data, "at", where), f"{where}.at"), facing)
 
 
 def _state(key: str, data: Any, where: str) -> StateBinding:
@@ -242,25 +259,32 @@ def parse_symbol(data: Any, where: str = "symbol") -> Symbol:
         raise SymbolError(f"{where}.id: expected a non-empty string")
     where = f"{where} '{sid}'"
     names = _require(data, "names", where)
-    if not isinstance(names, dict) or not names.get("zh") or not names.get("en"):
+    if not isinstance(names, dict) or not all(isinstance(names.get(k), str) and names[k] for k in ("zh", "en")):
         raise SymbolError(f"{where}.names: needs both 'zh' and 'en'")
     kind = _require(data, "kind", where)
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise SymbolError(f"{where}.kind: unknown kind {kind!r} (one of {', '.join(sorted(KINDS))})")
     size = _pair(_require(data, "size", where), f"{where}.size")
     if size[0] <= 0 or size[1] <= 0:
         raise SymbolError(f"{where}.size: width and height must be positive")
-    shapes = tuple(_shape(s, f"{where}.drawing[{i}]") for i, s in enumerate(_require(data, "drawing", where)))
-    terminals = tuple(_terminal(t, f"{where}.terminals[{i}]") for i, t in enumerate(data.get("terminals", [])))
+    drawing = _list(_require(data, "drawing", where), f"{where}.drawing")
+    shapes = tuple(_shape(s, f"{where}.drawing[{i}]") for i, s in enumerate(drawing))
+    raw_terminals = _list(data.get("terminals", []), f"{where}.terminals")
+    terminals = tuple(_terminal(t, f"{where}.terminals[{i}]") for i, t in enumerate(raw_terminals))
     ids = [t.id for t in terminals]
     dup = sorted({t for t in ids if ids.count(t) > 1})
     if dup:
         raise SymbolError(f"{where}.terminals: duplicate terminal id(s) {', '.join(dup)}")
-    states = tuple(_state(k, v, f"{where}.states.{k}") for k, v in data.get("states", {}).items())
+    raw_states = data.get("states", {})
+    if not isinstance(raw_states, dict):
+        raise SymbolError(f"{where}.states: expected an object of states by key")
+    states = tuple(_state(k, v, f"{where}.states.{k}") for k, v in raw_states.items())
     windings = []
-    for i, w in enumerate(data.get("windings", [])):
+    for i, w in enumerate(_list(data.get("windings", []), f"{where}.windings")):
         wwhere = f"{where}.windings[{i}]"
-        wt = tuple(_require(w, "terminals", wwhere))
+        if not isinstance(w, dict):
+            raise SymbolError(f"{wwhere}: a winding must be an object (id, terminals, kv)")
+        wt = tuple(_list(_require(w, "terminals", wwhere), f"{wwhere}.terminals"))
         missing = [t for t in wt if t not in ids]
         if missing:
             raise SymbolError(f"{wwhere}: terminal(s) {', '.join(missing)} not defined in 'terminals'")
@@ -268,8 +292,14 @@ def parse_symbol(data: Any, where: str = "symbol") -> Symbol:
     stretch = None
     if "stretch" in data:
         s = data["stretch"]
-        stretch = Stretch(int(s.get("min", 2)), int(s.get("pitch", 1)),
-                          tuple(Direction(d) for d in s.get("sides", ["N", "S"])))
+        try:
+            stretch = Stretch(int(s.get("min", 2)), int(s.get("pitch", 1)),
+                              tuple(Direction(d) for d in s.get("sides", ["N", "S"])))
+        except (AttributeError, TypeError, ValueError, OverflowError):
+            raise SymbolError(f"{where}.stretch: expected {{\"min\": 2, \"pitch\": 1, \"sides\": [\"N\", \"S\"]}}, "
+                              f"found {s!r}") from None
+        if stretch.pitch < 1:
+            raise SymbolError(f"{where}.stretch.pitch: must be at least 1")
     if kind == "transformer" and len(windings) < 2:
         raise SymbolError(f"{where}: a transformer needs at least two windings (hv, lv) with their kV")
     if kind in SOURCE_KINDS and len(windings) != 1:
@@ -280,8 +310,11 @@ def parse_symbol(data: Any, where: str = "symbol") -> Symbol:
         raise SymbolError(f"{where}: a {kind} needs a 'position' state (1 closed, 0 open)")
     if kind == "busbar" and stretch is None:
         raise SymbolError(f"{where}: a busbar needs 'stretch' (its terminals follow its length)")
-    return Symbol(sid, dict(names), kind, size, shapes, terminals, states, tuple(windings), stretch,
-                  tuple(data.get("tags", [])))
+    tags = _list(data.get("tags", []), f"{where}.tags")
+    if not all(isinstance(t, str) for t in tags):
+        raise SymbolError(f"{where}.tags: expected a list of texts")
+    return Symbol(sid, {k: v for k, v in names.items() if isinstance(v, str)}, kind, size, shapes, terminals, states,
+                  tuple(windings), stretch, tuple(tags))
 
 
 # ---------------------------------------------------------------- writing

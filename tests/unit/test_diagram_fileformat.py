@@ -166,3 +166,17 @@ def test_paste_into_an_empty_diagram_brings_the_symbols_along(plant):
     t1 = next(i for i in added if i.name == "T1")  # type: ignore[union-attr]
     assert t1.kv == {"lv": 0.69} and other.terminal_position(WireEnd(t1.uuid, "hv")) == \
         plant.terminal_position(WireEnd(names["T1"].uuid, "hv"))
+
+
+@pytest.mark.parametrize(("symbol", "length", "words"), [
+    ("busbar", 1, "length 1 is outside 2..2000"),
+    ("busbar", 5000, "length 5000 is outside 2..2000"),
+    ("ct", 4, "length 4 given, but symbol 'ct' does not stretch"),
+])
+def test_a_busbar_length_out_of_range_is_reported(plant, symbol, length, words):
+    data = json.loads(fileformat.dumps(plant))
+    item = next(p for p in data["placed"] if p["symbol"] == symbol)
+    item["length"] = length
+    with pytest.raises(DiagramFileError) as err:
+        fileformat.loads(json.dumps(data), LIBRARY)
+    assert words in err.value.problems[0]

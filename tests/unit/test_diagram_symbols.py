@@ -73,6 +73,8 @@ def test_a_busbar_stretches_with_terminals_every_grid_unit_on_both_sides():
     assert bus.terminal("S3", 4).at == (3.0, 0.5) and bus.terminal("S3", 4).dir is Direction.S
     assert bus.terminal("N9", 4) is None and bus.terminal("N9", 12) is not None
     assert bus.size_for(12) == (12.0, 1.0)
+    assert [bus.terminal(t, 4) for t in ("N01", "N", "X1", "S-1", "S4.0")] == [None] * 5
+    assert all(bus.terminal(t.id, 7) == t for t in bus.terminals_for(7))  # computed == listed
 
 
 def test_palette_search_finds_by_chinese_name_tag_and_kind():
