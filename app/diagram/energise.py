@@ -101,7 +101,10 @@ def switch_state(symbol: Symbol, placed: PlacedSymbol, values: PointValues) -> t
     meaning = _read(values, point, position.values)
     if meaning is None:
         return SwitchState.UNKNOWN, f"position point {point} has no good value"
-    return (SwitchState.CLOSED, "") if meaning == "closed" else (SwitchState.OPEN, "")
+    if meaning in ("closed", "open"):
+        return SwitchState(meaning), ""
+    # a symbol may name other positions (a double-point status's "intermediate", "fault"): not known to conduct
+    return SwitchState.UNKNOWN, f"position point {point} reads {meaning!r}"
 
 
 class _Joins:

@@ -6,11 +6,13 @@ GRID (10 kV) - QF0 (withdrawable) - HV bus - QF-HV1/2 (withdrawable) - T1/T2 (10
 with an earthing switch ES-Fs-f on the cable.
 """
 
+import dataclasses
+
 import pytest
 
 from app.diagram.energise import Energy, Network, Section, SwitchState, switch_state
 from app.diagram.model import Diagram, WireEnd
-from app.diagram.symbols import load_library
+from app.diagram.symbols import StateBinding, load_library
 from app.model import Quality, Sample
 from tests.bench.diagram import build_plant, by_name, normal_values
 
@@ -221,3 +223,14 @@ def test_the_network_names_the_points_that_can_change_the_picture(room):
     assert all(point.endswith((".pos", ".truck")) for point in net.points)
     # the sections are computed per node: a busbar's 2*(length+1) terminals are one node
     assert net.node_of[(n["LV1"].uuid, "N0")] == net.node_of[(n["LV1"].uuid, "S16")]
+
+
+def test_a_double_point_status_maps_its_intermediate_position_to_unknown():
+    symbol = dataclasses.replace(LIBRARY["disconnector"], states=(
+        StateBinding("position", {1: "open", 2: "closed", 0: "intermediate", 3: "fault"}),))
+    d = Diagram("r")
+    qs = d.place(symbol, (0, 0), name="QS1", bindings={"position": "QS1.dp"})
+    assert switch_state(symbol, qs, {"QS1.dp": 2}) == (SwitchState.CLOSED, "")
+    assert switch_state(symbol, qs, {"QS1.dp": 1}) == (SwitchState.OPEN, "")
+    assert switch_state(symbol, qs, {"QS1.dp": 0}) == \
+        (SwitchState.UNKNOWN, "position point QS1.dp reads 'intermediate'")
