@@ -6,13 +6,12 @@ does not exist, a duplicate uuid, a binding to a state the symbol does not have)
 problem found is reported at once, in words, with where it is, so an engineer can fix a file
 in one pass; a version this build does not know is refused rather than half-read.  The used
 symbols travel in the file (embedded definitions win over the library) so a diagram opens
-on a machine whose library differs.  Copy/paste uses the same format, so what can be saved
-can be pasted.
+on a machine whose library differs.  Copy/paste (`app.diagram.clipboard`) uses the same
+format, so what can be saved can be pasted.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import math
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from app.diagram.geometry import ROTATIONS, Point2
-from app.diagram.model import Diagram, DiagramError, Item, Link, PlacedSymbol, Text, ValueLabel, Wire, WireEnd, new_uuid
+from app.diagram.model import Diagram, DiagramError, Item, Link, PlacedSymbol, Text, ValueLabel, Wire, WireEnd
 from app.diagram.symbols import Symbol, SymbolError, parse_symbol, symbol_to_dict
 
 log = logging.getLogger(__name__)
@@ -336,7 +335,8 @@ def item_to_dict(item: Item) -> dict[str, Any]:
             "size": _p(item.size)}
 
 
-def _document(diagram: Diagram, items: Iterable[Item]) -> dict[str, Any]:
+def document(diagram: Diagram, items: Iterable[Item]) -> dict[str, Any]:
+    """The file's JSON object for some items of a diagram (all of them for a save, a selection for copy)."""
     chosen = list(items)
     used = sorted({i.symbol for i in chosen if isinstance(i, PlacedSymbol)})
     return {
@@ -376,7 +376,7 @@ def _write(document: dict[str, Any]) -> str:
 
 def dumps(diagram: Diagram) -> str:
     """The file text of a diagram; ``dumps(loads(dumps(d))) == dumps(d)``."""
-    return _write(_document(diagram, diagram.items.values()))
+    return _write(document(diagram, diagram.items.values()))
 
 
 def save(diagram: Diagram, path: Path) -> None:
@@ -384,39 +384,3 @@ def save(diagram: Diagram, path: Path) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(dumps(diagram), encoding="utf-8")
     os.replace(tmp, path)
-
-
-# ---------------------------------------------------------------- copy and paste
-
-
-def copy(diagram: Diagram, uuids: Iterable[str]) -> str:
-    """A selection as diagram file text (for the clipboard).  A wire is copied only when both
-    its symbols are, since half a wire cannot be pasted."""
-    chosen = {u for u in uuids if u in diagram.items}
-    items = [i for u, i in diagram.items.items() if u in chosen
-             and (not isinstance(i, Wire) or {i.start.symbol, i.end.symbol} <= chosen)]
-    return json.dumps(_document(diagram, items), ensure_ascii=False)
-
-
-def _moved(p: Point2, offset: Point2) -> Point2:
-    return (p[0] + offset[0], p[1] + offset[1])
-
-
-def paste(diagram: Diagram, text: str, library: Mapping[str, Symbol], offset: Point2 = (2.0, 2.0)) -> list[Item]:
-    """Add copied items with fresh uuids, moved by ``offset``; returns them (an undo removes them)."""
-    clip = loads(text, library, "clipboard")
-    fresh = {u: new_uuid() for u in clip.items}
-    for symbol in clip.symbols.values():
-        if symbol.id not in diagram.symbols:
-            diagram.define(symbol)
-    added: list[Item] = []
-    for item in clip.items.values():
-        new: Item
-        if isinstance(item, Wire):
-            new = Wire(fresh[item.uuid], WireEnd(fresh[item.start.symbol], item.start.terminal),
-                       WireEnd(fresh[item.end.symbol], item.end.terminal),
-                       tuple(_moved(p, offset) for p in item.waypoints))
-        else:
-            new = dataclasses.replace(item, uuid=fresh[item.uuid], position=_moved(item.position, offset))
-        added.append(diagram.add(new))
-    return added

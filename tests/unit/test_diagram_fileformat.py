@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from app.diagram import fileformat
+from app.diagram import clipboard, fileformat
 from app.diagram.fileformat import DiagramFileError
 from app.diagram.model import Link, PlacedSymbol, Text, ValueLabel, Wire, WireEnd
 from app.diagram.symbols import SymbolLibrary, load_library
@@ -135,9 +135,9 @@ def test_copy_and_paste_gives_fresh_uuids_moved_by_the_offset(plant):
     inside = [w.uuid for w in plant.wires if {w.start.symbol, w.end.symbol} <= set(feeder)]
     half = [w.uuid for w in plant.wires_at(names["QF-F1-1"].uuid) if w.uuid not in inside]
     assert len(inside) == 4 and half  # the wire to the busbar is half in the selection
-    clip = fileformat.copy(plant, [*feeder, *inside, *half, "title"])
+    clip = clipboard.copy(plant, [*feeder, *inside, *half, "title"])
     before = dict(plant.items)
-    added = fileformat.paste(plant, clip, LIBRARY, offset=(40, 0))
+    added = clipboard.paste(plant, clip, LIBRARY, offset=(40, 0))
     assert len(added) == 5 + 4 + 1  # symbols, the wires inside, the text; not the half wire
     assert not {i.uuid for i in added} & set(before)
     originals = {p.name: p for p in before.values() if isinstance(p, PlacedSymbol)}
@@ -158,9 +158,9 @@ def test_paste_into_an_empty_diagram_brings_the_symbols_along(plant):
     from app.diagram.model import Diagram
 
     names = by_name(plant)
-    clip = fileformat.copy(plant, [names["T1"].uuid, names["TC1"].uuid])
+    clip = clipboard.copy(plant, [names["T1"].uuid, names["TC1"].uuid])
     other = Diagram("other")
-    added = fileformat.paste(other, clip, SymbolLibrary(), offset=(0, 0))
+    added = clipboard.paste(other, clip, SymbolLibrary(), offset=(0, 0))
     assert {i.symbol for i in added} == {"transformer_2w", "temperature_controller"}  # type: ignore[union-attr]
     assert set(other.symbols) == {"transformer_2w", "temperature_controller"}
     t1 = next(i for i in added if i.name == "T1")  # type: ignore[union-attr]
