@@ -45,6 +45,14 @@ def test_each_symbol_is_complete_and_round_trips(sid):
         w, h = s.size
         assert 0 <= t.at[0] <= w and 0 <= t.at[1] <= h, f"{sid}.{t.id} lies outside the symbol's box"
     assert parse_symbol(json.loads(json.dumps(symbol_to_dict(s)))) == s
+    w, h = s.size
+    for shape in s.shapes:  # the drawing stays in the box: selection, snapping and export bounds are the box
+        extents = list(shape.points)
+        if shape.center is not None:
+            (cx, cy), r = shape.center, shape.r
+            extents += [(cx - r, cy - r), (cx + r, cy + r)]
+        for x, y in extents:
+            assert -0.01 <= x <= w + 0.01 and -0.01 <= y <= h + 0.01, f"{sid}: {shape.type} reaches ({x}, {y})"
 
 
 def test_switching_devices_are_driven_by_a_position_point():
