@@ -584,6 +584,19 @@ class DeviceBrowser(QWidget):
         self.tree.setCurrentIndex(index)
         return True
 
+    def select_device(self, device_id: str) -> bool:
+        """Reveal and select a device row (a symbol of the diagram was clicked); False if unknown or filtered out."""
+        node = self.model.devices.get(device_id)
+        if node is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index_of(node))
+        if not index.isValid():
+            return False
+        self.tree.scrollTo(index)
+        self.tree.setCurrentIndex(index)
+        self.tree.expand(index)
+        return True
+
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         """Follow a runtime language switch (the application installed another translator)."""
         if event.type() == QEvent.Type.LanguageChange:

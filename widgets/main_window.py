@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +37,7 @@ from widgets.devices import DeviceBrowser
 from widgets.limits import LimitsDialog
 from widgets.log_view import LogView
 from widgets.overview import OverviewView
+from widgets.topology.pane import DiagramPane
 from widgets.trends import TrendSetError, TrendView
 
 log = logging.getLogger(__name__)
@@ -69,8 +71,10 @@ class MainWindow(QMainWindow):
         self.banner = self.alarms.banner
         self.banner.list_requested.connect(self.show_alarm_list)
         column.addWidget(self.banner)
-        self._body = QVBoxLayout()
-        column.addLayout(self._body, 1)
+        # The plant's two pictures: the overview and the single-line diagram, one click apart.
+        self.views = QTabWidget(self)
+        self.views.setDocumentMode(True)
+        column.addWidget(self.views, 1)
         self.setCentralWidget(central)
         self.setDockNestingEnabled(True)
 
@@ -83,6 +87,7 @@ class MainWindow(QMainWindow):
         self._title()
         self.overview: OverviewView | None = None
         self.browser: DeviceBrowser | None = None
+        self.diagrams: DiagramPane | None = None
 
         bridge.started.connect(self._source_started)
         bridge.samples.connect(self._on_samples)
@@ -233,7 +238,12 @@ class MainWindow(QMainWindow):
         self._title()
         self.overview = OverviewView(site, self, first_of_day=self._first_of_day)
         self.overview.open_trend.connect(self.open_trend)
-        self._body.addWidget(self.overview)
+        self.views.addTab(self.overview, "")
+        self._t(lambda text: self.views.setTabText(0, text), QT_TRANSLATE_NOOP("MainWindow", "Overview"))
+        self.diagrams = DiagramPane(self.bridge, site, self)
+        self.diagrams.open_device.connect(self._show_device)
+        self.views.addTab(self.diagrams, "")
+        self._t(lambda text: self.views.setTabText(1, text), QT_TRANSLATE_NOOP("MainWindow", "Single-line diagram"))
         self.browser = DeviceBrowser(site, self)
         self.browser.open_trend.connect(self.open_trend)
         self.browser.edit_limits.connect(self.edit_limits)
@@ -257,8 +267,15 @@ class MainWindow(QMainWindow):
         # passes, which otherwise walk every row of a big tree and stall the GUI (bench: console).
         settle_after_start()
 
+    def _show_device(self, device: str) -> None:
+        """A symbol was clicked: show its device in the browser (its faceplate comes with the editor work)."""
+        if self.browser is not None:
+            self.browser.select_device(device)
+
     @Slot(object)
     def _on_samples(self, batch: dict[str, Sample]) -> None:
+        if self.diagrams is not None:
+            self.diagrams.on_samples(batch)
         if self.browser is not None:
             self.browser.on_samples(batch)
         if self.overview is not None:

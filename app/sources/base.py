@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from app.alarms.fault_store import FaultRecordHeader
@@ -85,6 +85,14 @@ class PointInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class DiagramInfo:
+    """A single-line diagram of the site: its id and room (its drawing comes from `DataSource.diagram`)."""
+
+    id: str
+    room: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SiteModel:
     """What `GET /site` returns: the plant's structure and the state of its parts."""
 
@@ -95,6 +103,7 @@ class SiteModel:
     gateways: list[GatewayInfo]
     devices: list[DeviceInfo]
     points: list[PointInfo]
+    diagrams: list[DiagramInfo] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The API's JSON object."""
@@ -209,6 +218,10 @@ class DataSource(abc.ABC):
     @abc.abstractmethod
     async def revert_point_limits(self, point: str, user: str) -> None:
         """Go back to the site file's limits for ``point``."""
+
+    @abc.abstractmethod
+    async def diagram(self, diagram_id: str) -> str:
+        """A diagram's file (the versioned JSON of `app.diagram.fileformat`); KeyError names an unknown id."""
 
     @abc.abstractmethod
     def notification_status(self) -> list[ChannelStatus]:

@@ -34,6 +34,7 @@ from app.sources.base import (
     AlarmCallback,
     DataSource,
     DeviceInfo,
+    DiagramInfo,
     GatewayInfo,
     LinkCallback,
     PointInfo,
@@ -240,6 +241,7 @@ class DirectSource(DataSource):
                 PointInfo(p.id, p.device, p.name_zh, p.name_en, p.unit, p.kind.value)
                 for p in self.site_config.points.values()
             ],
+            diagrams=[DiagramInfo(d.id, d.room) for d in f.diagrams],
         )
 
     async def latest(self, ids: Iterable[str] | None = None) -> list[Sample]:
@@ -310,6 +312,19 @@ class DirectSource(DataSource):
     async def revert_point_limits(self, point: str, user: str) -> None:
         """Back to the site file's limits."""
         await self.alarm_core.revert_limits(point, user)
+
+    async def diagram(self, diagram_id: str) -> str:
+        """A diagram file of the site, read off the loop (paths are relative to the site file)."""
+        ref = next((d for d in self.site_config.file.diagrams if d.id == diagram_id), None)
+        if ref is None:
+            raise KeyError(f"this site has no diagram {diagram_id!r}")
+        base = self.site_config.path.parent if self.site_config.path is not None else Path.cwd()
+        path = (base / ref.file).resolve()
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._executor, path.read_text, "utf-8")
+        except OSError as exc:
+            raise OSError(f"the diagram {diagram_id!r} cannot be read from {path}: {exc.strerror or exc}") from exc
 
     def notification_status(self) -> list[ChannelStatus]:
         """Each notification channel's state."""

@@ -14,6 +14,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ZH: dict[tuple[str, str], str] = {
+    ("DiagramPane", "Fit"): "适合窗口",
+    ("DiagramPane", "This site has no single-line diagram yet."): "本站还没有一次系统图。",
+    ("DiagramPane", "Loading the diagram %1…"): "正在载入一次系统图 %1…",
+    ("DiagramPane", "The diagram cannot be shown: %1"): "无法显示一次系统图：%1",
+    ("MainWindow", "Overview"): "监控总览",
+    ("MainWindow", "Single-line diagram"): "一次系统图",
     ("DeviceBrowser", "Open trend"): "打开趋势",
     ("DeviceBrowser", "Alarm limits…"): "报警限值…",
     ("LimitsDialog", "Alarm limits: %1"): "报警限值：%1",

@@ -224,6 +224,9 @@ def synthetic_source_class() -> type:
         def notification_status(self) -> list:
             return []
 
+        async def diagram(self, diagram_id: str) -> str:
+            raise KeyError(f"this synthetic site has no diagram {diagram_id!r}")
+
         async def point_limits(self, point: str) -> tuple:
             return None, "site"
 

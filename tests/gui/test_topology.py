@@ -98,3 +98,53 @@ def test_the_scene_follows_the_model(qtbot, view):
     assert (start.x, start.y) != (0, 0)
     v.diagram.remove(placed.uuid)
     assert placed.uuid not in v.diagram_scene.symbols
+
+
+def test_the_console_shows_the_demo_diagrams_live_and_a_trip_recolours(qtbot, tmp_path):
+    from zoneinfo import ZoneInfo
+
+    from app.config import load_site
+    from app.sources.direct import DirectSource
+    from widgets import settings
+    from widgets.bridge import SourceBridge
+    from widgets.main_window import MainWindow
+
+    settings.use_file(tmp_path / "settings.ini")
+    made: list[DirectSource] = []
+
+    def factory() -> DirectSource:
+        made.append(DirectSource(load_site(), tmp_path / "h.sqlite", listen=("127.0.0.1", 0), simulate=True,
+                                 bus_timing=False))  # fmt: skip
+        return made[0]
+
+    bridge = SourceBridge(factory)
+    window = MainWindow(bridge, ZoneInfo("Asia/Shanghai"))
+    qtbot.addWidget(window)
+    window.resize(1600, 1000)
+    window.show()
+    try:
+        with qtbot.waitSignal(bridge.started, timeout=30_000):
+            bridge.start()
+        pane = window.diagrams
+        assert pane is not None and pane.chooser.count() == 3
+        window.views.setCurrentWidget(pane)
+        pane.show_diagram("lv-room")
+        qtbot.waitUntil(lambda: pane.view is not None and pane.view.diagram.id == "lv-room", timeout=15_000)
+        view = pane.view
+        names = by_name(view.diagram)
+        qf = names["QF1-01"]
+        qtbot.waitUntil(lambda: view.diagram_scene.symbols[qf.uuid].look.state == "closed", timeout=30_000)
+        qtbot.wait(500)
+        window.grab().save(str(ARTIFACTS / "main-window-diagram.png"))
+
+        async def trip(source: DirectSource) -> None:
+            source.simulator.open_breaker("F1-01")
+
+        bridge.request(trip, lambda _: None)
+        qtbot.waitUntil(lambda: view.diagram_scene.symbols[qf.uuid].look.state == "open", timeout=30_000)
+        assert view.energisation.terminal(qf.uuid, "a").energy is Energy.LIVE
+        view.grab().save(str(ARTIFACTS / "topology_demo_lv_tripped.png"))
+    finally:
+        window.close()
+        bridge.stop()
+        settings.use_file(None)

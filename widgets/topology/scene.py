@@ -8,14 +8,12 @@ what the model holds plus a `Look` (colour and state) that the runtime gives the
 
 from __future__ import annotations
 
-import itertools
-
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSimpleTextItem, QStyleOptionGraphicsItem, QWidget
 
-from app.diagram.geometry import Direction
 from app.diagram.model import Change, Diagram, Link, PlacedSymbol, Text, ValueLabel, Wire
+from app.diagram.routing import wire_path
 from widgets.topology.painting import GRID, Look, paint_symbol, symbol_transform
 
 Item = PlacedSymbol | Wire | Text | Link
@@ -105,19 +103,8 @@ class WireItem(QGraphicsItem):
 
 
 def route(diagram: Diagram, wire: Wire) -> list[QPointF]:
-    """Orthogonal route: from a terminal, leave the way it faces, then turn once (waypoints kept)."""
-    a = diagram.terminal_position(wire.start)
-    b = diagram.terminal_position(wire.end)
-    pts = [a, *wire.waypoints, b]
-    out = [QPointF(pts[0][0] * GRID, pts[0][1] * GRID)]
-    leave_vertical = diagram.terminal_direction(wire.start) in (Direction.N, Direction.S)
-    for (x0, y0), (x1, y1) in itertools.pairwise(pts):
-        if x0 != x1 and y0 != y1:
-            corner = (x0, y1) if leave_vertical else (x1, y0)
-            out.append(QPointF(corner[0] * GRID, corner[1] * GRID))
-        out.append(QPointF(x1 * GRID, y1 * GRID))
-        leave_vertical = not leave_vertical if x0 != x1 and y0 != y1 else leave_vertical
-    return out
+    """The wire's orthogonal path (`app.diagram.routing`, tested Qt-free) in scene pixels."""
+    return [QPointF(x * GRID, y * GRID) for x, y in wire_path(diagram, wire)]
 
 
 class ValueText(QGraphicsSimpleTextItem):
