@@ -16,6 +16,7 @@ from app.alarms.model import AlarmState, JournalQuery
 from app.config import load_site
 from app.sources.direct import DirectSource
 from drivers.simulator import Fault, FaultKind
+from tests.integration.test_alarms_end_to_end import overload_factor
 from widgets import runtime, settings
 from widgets.alarms.dialogs import AckDialog, ShelveDialog
 from widgets.alarms.operator import operator_name
@@ -344,7 +345,9 @@ def test_a_feeder_overload_and_a_lost_dtu_reach_the_banner(qtbot, console):
     window, bridge = console
     for device in ("F2-01",):  # a fast poll: the feeder meters poll every 5 s
         ask(qtbot, bridge, lambda s, d=device: _poll_fast(s, d))
-    simulate(qtbot, bridge, lambda sim: sim.inject(Fault(FaultKind.OVERLOAD, "F2-01", factor=3.0)))
+    qtbot.waitUntil(lambda: "F2-01.Ia" in bridge.latest, timeout=20_000)
+    factor = overload_factor(bridge.latest["F2-01.Ia"].value)  # the demo's load follows the time of day
+    simulate(qtbot, bridge, lambda sim: sim.inject(Fault(FaultKind.OVERLOAD, "F2-01", factor=factor)))
     simulate(qtbot, bridge, lambda sim: sim.inject(Fault(FaultKind.DISCONNECT, "DTU-3", reconnect_after=600)))
     # the gateway at once (level 1, so the banner's first line), the overload after its 10 s on-delay
     qtbot.waitUntil(lambda: any(a.point == "DTU-3" for a in window.alarms.active.unacked()), timeout=30_000)
