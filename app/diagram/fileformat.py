@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from app.diagram.geometry import ROTATIONS, Point2
-from app.diagram.model import Diagram, DiagramError, Item, Link, PlacedSymbol, Text, ValueLabel, Wire, WireEnd
+from app.diagram.model import Diagram, DiagramError, Item, Layer, Link, PlacedSymbol, Text, ValueLabel, Wire, WireEnd
 from app.diagram.symbols import Symbol, SymbolError, parse_symbol, symbol_to_dict
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ def _placed(d: dict[str, Any], where: str) -> PlacedSymbol:
     return PlacedSymbol(
         _str(d, "uuid", where), _str(d, "symbol", where), _pair(d.get("at"), f"{where}.at"), rotation,
         _flag(d, "flip", where), _str(d, "name", where, ""), _str(d, "device", where, ""), dict(bindings),
-        tuple(labels), kv, None if length is None else _num(length, f"{where}.length"))
+        tuple(labels), kv, None if length is None else _num(length, f"{where}.length"), _str(d, "layer", where, ""))
 
 
 def _wire(d: dict[str, Any], where: str) -> Wire:
@@ -129,12 +129,24 @@ def _wire(d: dict[str, Any], where: str) -> Wire:
 
 def _text(d: dict[str, Any], where: str) -> Text:
     return Text(_str(d, "uuid", where), _pair(d.get("at"), f"{where}.at"), _str(d, "text", where, ""),
-                _num(d.get("size", 1.0), f"{where}.size"))
+                _num(d.get("size", 1.0), f"{where}.size"), _str(d, "layer", where, ""))
 
 
 def _link(d: dict[str, Any], where: str) -> Link:
     return Link(_str(d, "uuid", where), _pair(d.get("at"), f"{where}.at"), _str(d, "target", where),
-                _str(d, "text", where, ""), _pair(d.get("size", [6, 2]), f"{where}.size"))
+                _str(d, "text", where, ""), _pair(d.get("size", [6, 2]), f"{where}.size"), _str(d, "layer", where, ""))
+
+
+def _layers(raw: Any) -> tuple[Layer, ...]:
+    layers = [Layer("")]
+    for i, entry in enumerate(_list(raw, "diagram.layers")):
+        where = f"diagram.layers[{i}]"
+        d = _obj(entry, where)
+        name = _str(d, "name", where)
+        if not name or name in (lay.name for lay in layers):
+            raise _Problems(f"{where}.name: {name!r} is empty or used twice")
+        layers.append(Layer(name, not d.get("hidden", False), _flag(d, "locked", where)))
+    return tuple(layers)
 
 
 _READERS = {"placed": _placed, "texts": _text, "links": _link, "wires": _wire}  # the order of the file
@@ -194,6 +206,7 @@ def parse(text: str, source: str = "diagram") -> ParsedFile:
         parsed.header["size"] = _pair(header.get("size", [120, 80]), "diagram.size")
         for key in ("name", "room"):
             parsed.header[key] = _str(header, key, "diagram", "")
+        parsed.header["layers"] = _layers(header.get("layers", []))
         revision = header.get("version", 1)
         if isinstance(revision, bool) or not isinstance(revision, int) or revision < 0:
             raise _Problems(f"diagram.version: expected the drawing's revision number, found {revision!r}")
@@ -229,6 +242,7 @@ def build(parsed: ParsedFile, library: Mapping[str, Symbol], source: str = "diag
             problems.append(f"symbols.{sid}: malformed definition ({exc})")
     h = parsed.header
     diagram = Diagram(h.get("id", ""), h.get("name", ""), h.get("room", ""), h["size"], h["version"])
+    diagram.layers = h.get("layers", diagram.layers)
     seen: dict[str, str] = {}
     for key in ("placed", "texts", "links", "wires"):
         for i, item in enumerate(parsed.items.get(key, [])):
@@ -322,6 +336,8 @@ def item_to_dict(item: Item) -> dict[str, Any]:
             out["kv"] = {k: _n(v) for k, v in item.kv.items()}
         if item.length is not None:
             out["length"] = _n(item.length)
+        if item.layer:
+            out["layer"] = item.layer
         return out
     if isinstance(item, Wire):
         out = {"uuid": item.uuid, "from": {"symbol": item.start.symbol, "terminal": item.start.terminal},
@@ -330,9 +346,22 @@ def item_to_dict(item: Item) -> dict[str, Any]:
             out["waypoints"] = [_p(p) for p in item.waypoints]
         return out
     if isinstance(item, Text):
-        return {"uuid": item.uuid, "at": _p(item.position), "text": item.text, "size": _n(item.size)}
-    return {"uuid": item.uuid, "at": _p(item.position), "target": item.target, "text": item.text,
-            "size": _p(item.size)}
+        out = {"uuid": item.uuid, "at": _p(item.position), "text": item.text, "size": _n(item.size)}
+    else:
+        out = {"uuid": item.uuid, "at": _p(item.position), "target": item.target, "text": item.text,
+               "size": _p(item.size)}
+    if item.layer:
+        out["layer"] = item.layer
+    return out
+
+
+def _layer_dict(layer: Layer) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": layer.name}
+    if not layer.visible:
+        out["hidden"] = True
+    if layer.locked:
+        out["locked"] = True
+    return out
 
 
 def document(diagram: Diagram, items: Iterable[Item]) -> dict[str, Any]:
@@ -343,7 +372,8 @@ def document(diagram: Diagram, items: Iterable[Item]) -> dict[str, Any]:
         "format": FORMAT,
         "version": VERSION,
         "diagram": {"id": diagram.id, "name": diagram.name, "room": diagram.room, "size": _p(diagram.size),
-                    "version": diagram.version},
+                    "version": diagram.version,
+                    **({"layers": [_layer_dict(lay) for lay in diagram.layers[1:]]} if diagram.layers[1:] else {})},
         "symbols": {sid: symbol_to_dict(diagram.symbols[sid]) for sid in used},
         "placed": [item_to_dict(i) for i in chosen if isinstance(i, PlacedSymbol)],
         "texts": [item_to_dict(i) for i in chosen if isinstance(i, Text)],

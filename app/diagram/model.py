@@ -65,6 +65,7 @@ class PlacedSymbol:
     labels: tuple[ValueLabel, ...] = ()
     kv: Mapping[str, float] = field(default_factory=dict)
     length: float | None = None
+    layer: str = ""  # a `Layer.name` of the diagram; "" is the base layer
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,7 @@ class Text:
     position: Point2
     text: str
     size: float = 1.0
+    layer: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,21 @@ class Link:
     target: str  # Diagram.id of the other diagram
     text: str = ""
     size: Point2 = (6.0, 2.0)
+    layer: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """A named sheet of the drawing (badges, notes, a future extension) an engineer can hide or lock.
+
+    Symbols, texts and links sit on one layer each; wires go with their symbols.  The base layer
+    ``""`` always exists and cannot be removed.  Visibility and lock are saved with the drawing,
+    so an archive print shows what the engineer chose.
+    """
+
+    name: str
+    visible: bool = True
+    locked: bool = False
 
 
 Item = PlacedSymbol | Wire | Text | Link
@@ -115,15 +132,17 @@ class Finding:
 
     symbol: str  # PlacedSymbol uuid
     text: str
-ChangeKind = Literal["added", "removed", "changed"]
+ChangeKind = Literal["added", "removed", "changed", "layers"]
 
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """What an observer hears: the kind of change and the item (for ``changed``, the new item)."""
+    """What an observer hears: the kind of change and the item (for ``changed``, the new item).
+
+    ``layers`` (the layer list changed) carries no item: ``item`` is None then."""
 
     kind: ChangeKind
-    item: Item
+    item: Item  # None only for kind "layers"
     old: Item | None = None
 
 
@@ -148,6 +167,7 @@ class Diagram:
         self.items: dict[str, Item] = {}  # by uuid; insertion order (a loaded file: symbols, texts, links, wires)
         self._observers: list[Observer] = []
         self._wires_at: dict[str, set[str]] = {}  # symbol uuid -> uuids of wires ending there
+        self.layers: tuple[Layer, ...] = (Layer(""),)
 
     # ------------------------------------------------------------ observers
 
@@ -224,7 +244,31 @@ class Diagram:
         w, h = placed_size(self.symbols[placed.symbol].size_for(placed.length), placed.rotation)
         return (placed.position[0], placed.position[1], w, h)
 
+    def layer(self, name: str) -> Layer:
+        """A layer by name (an item naming a layer the diagram lacks is on the base layer)."""
+        return next((lay for lay in self.layers if lay.name == name), self.layers[0])
+
+    def layer_of(self, item: Item) -> Layer:
+        """The layer an item is drawn on; a wire is on its start symbol's layer."""
+        if isinstance(item, Wire):
+            owner = self.items.get(item.start.symbol)
+            return self.layer(getattr(owner, "layer", ""))
+        return self.layer(item.layer)
+
     # ------------------------------------------------------------ editing
+
+    def set_layers(self, layers: Iterable[Layer]) -> tuple[Layer, ...]:
+        """Replace the layer list (order = drawing order, base first); returns the old one for undo.
+        Items on a layer that is dropped fall back to the base layer when drawn."""
+        new = tuple(layers)
+        names = [lay.name for lay in new]
+        if not new or new[0].name != "":
+            raise DiagramError("the base layer (no name) must stay first")
+        if len(set(names)) != len(names):
+            raise DiagramError("two layers with the same name")
+        old, self.layers = self.layers, new
+        self._tell(Change("layers", None))  # type: ignore[arg-type]
+        return old
 
     def _check(self, item: Item) -> None:
         if item.uuid in self.items:

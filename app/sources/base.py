@@ -93,6 +93,17 @@ class DiagramInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class CameraInfo:
+    """A camera of the site as the console may know it: never its URL or credentials."""
+
+    id: str
+    name: str
+    name_en: str
+    room: str | None = None
+    devices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class SiteModel:
     """What `GET /site` returns: the plant's structure and the state of its parts."""
 
@@ -104,6 +115,7 @@ class SiteModel:
     devices: list[DeviceInfo]
     points: list[PointInfo]
     diagrams: list[DiagramInfo] = field(default_factory=list)
+    cameras: list[CameraInfo] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The API's JSON object."""

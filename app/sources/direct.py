@@ -32,6 +32,7 @@ from app.model import PointKind, Sample
 from app.simulation import plant_from_site
 from app.sources.base import (
     AlarmCallback,
+    CameraInfo,
     DataSource,
     DeviceInfo,
     DiagramInfo,
@@ -242,6 +243,7 @@ class DirectSource(DataSource):
                 for p in self.site_config.points.values()
             ],
             diagrams=[DiagramInfo(d.id, d.room) for d in f.diagrams],
+            cameras=[CameraInfo(c.id, c.name.zh, c.name.en, c.room, tuple(c.devices)) for c in f.cameras],
         )
 
     async def latest(self, ids: Iterable[str] | None = None) -> list[Sample]:

@@ -37,6 +37,7 @@ class DiagramView(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.network = Network(diagram)
+        self.live = True  # False in replay: no change-of-state flashing, values come from `show_values`
         self.values: dict[str, Sample] = {}
         self.watched = set(self.network.points) | set(self.diagram_scene.values)
         self.energisation: Energisation = self.network.trace({})
@@ -64,6 +65,20 @@ class DiagramView(QGraphicsView):
         if retrace:
             self.energisation = self.network.trace(self.values)
             self._apply_looks()
+
+    def show_values(self, values: dict[str, Sample]) -> None:
+        """Show exactly these values (replay at a past time): a bound point absent from ``values``
+        had no value then and shows "—"; switch states and energisation are traced from them."""
+        self.values = {pid: s for pid, s in values.items() if pid in self.watched}
+        for pid, texts in self.diagram_scene.values.items():
+            sample = self.values.get(pid)
+            for text in texts:
+                if sample is None:
+                    text.show_value("—", False)
+                else:
+                    text.show_value(text.label.text(sample.value), sample.quality is Quality.GOOD)
+        self.energisation = self.network.trace(self.values)
+        self._apply_looks()
 
     def _apply_looks(self) -> None:
         e = self.energisation

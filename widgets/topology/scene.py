@@ -149,6 +149,8 @@ class DiagramScene(QGraphicsScene):
         self.setSceneRect(QRectF(-GRID, -GRID, (w + 2) * GRID, (h + 2) * GRID))
         for item in diagram.items.values():
             self._add(item)
+        if len(diagram.layers) > 1:
+            self.apply_layers()
         diagram.subscribe(self._changed)
 
     def detach(self) -> None:
@@ -157,6 +159,9 @@ class DiagramScene(QGraphicsScene):
 
     def _changed(self, change: Change) -> None:
         kind = str(change.kind)
+        if kind == "layers":
+            self.apply_layers()
+            return
         if kind == "added":
             self._add(change.item)
         elif kind == "removed":
@@ -176,6 +181,22 @@ class DiagramScene(QGraphicsScene):
             for wire in self.diagram.wires_at(change.item.uuid):
                 if wire.uuid in self.wires:
                     self.wires[wire.uuid].follow(wire)
+        moved_layer = change.old is None or getattr(change.old, "layer", "") != getattr(change.item, "layer", "")
+        if kind != "removed" and moved_layer:
+            self.apply_layers()
+
+    def graphics(self, uuid: str) -> QGraphicsItem | None:
+        """The scene item that draws model item ``uuid`` (None when it has none)."""
+        return self.symbols.get(uuid) or self.wires.get(uuid) or self.others.get(uuid)
+
+    def apply_layers(self) -> None:
+        """Hide what sits on hidden layers (a wire goes with its start symbol)."""
+        for uuid, item in self.diagram.items.items():
+            shown = self.graphics(uuid)
+            if shown is not None:
+                visible = self.diagram.layer_of(item).visible
+                if shown.isVisible() != visible:
+                    shown.setVisible(visible)
 
     def _add(self, item: Item) -> None:
         if isinstance(item, PlacedSymbol):
