@@ -236,6 +236,12 @@ class DataSource(abc.ABC):
         """A diagram's file (the versioned JSON of `app.diagram.fileformat`); KeyError names an unknown id."""
 
     @abc.abstractmethod
+    async def save_diagram(self, diagram_id: str, text: str, base_revision: int | None, user: str) -> int:
+        """Store an edited diagram (checked like opening it); returns the revision stored.
+        Raises `DiagramFileError` for a drawing that would not open, `DrawingConflict` when someone
+        saved a newer revision since ``base_revision``, OSError when it cannot be written."""
+
+    @abc.abstractmethod
     def notification_status(self) -> list[ChannelStatus]:
         """Each notification channel's state: ok, failing since when and why (in both languages)."""
 

@@ -26,6 +26,8 @@ from app.alarms.limits import LimitSpec
 from app.alarms.model import Alarm, AlarmEvent, JournalQuery
 from app.alarms.notify import ChannelStatus
 from app.config import Site
+from app.diagram.drawings import save_drawing
+from app.diagram.symbols import load_library
 from app.historian import AsyncHistory, Historian, History, StoragePolicy
 from app.historian import PointInfo as StoredPoint
 from app.model import PointKind, Sample
@@ -317,16 +319,28 @@ class DirectSource(DataSource):
 
     async def diagram(self, diagram_id: str) -> str:
         """A diagram file of the site, read off the loop (paths are relative to the site file)."""
-        ref = next((d for d in self.site_config.file.diagrams if d.id == diagram_id), None)
-        if ref is None:
-            raise KeyError(f"this site has no diagram {diagram_id!r}")
-        base = self.site_config.path.parent if self.site_config.path is not None else Path.cwd()
-        path = (base / ref.file).resolve()
+        path = self._diagram_path(diagram_id)
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(self._executor, path.read_text, "utf-8")
         except OSError as exc:
             raise OSError(f"the diagram {diagram_id!r} cannot be read from {path}: {exc.strerror or exc}") from exc
+
+    def _diagram_path(self, diagram_id: str) -> Path:
+        ref = next((d for d in self.site_config.file.diagrams if d.id == diagram_id), None)
+        if ref is None:
+            raise KeyError(f"this site has no diagram {diagram_id!r}")
+        base = self.site_config.path.parent if self.site_config.path is not None else Path.cwd()
+        return (base / ref.file).resolve()
+
+    async def save_diagram(self, diagram_id: str, text: str, base_revision: int | None, user: str) -> int:
+        """Write the site's diagram file off the loop: checked, atomic, previous revision kept."""
+        path = self._diagram_path(diagram_id)
+        loop = asyncio.get_running_loop()
+        revision = await loop.run_in_executor(
+            self._executor, save_drawing, path, text, load_library(), diagram_id, base_revision)
+        log.info("diagram %s saved as revision %s by %s", diagram_id, revision, user or "?")
+        return revision
 
     def notification_status(self) -> list[ChannelStatus]:
         """Each notification channel's state."""

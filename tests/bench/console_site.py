@@ -227,6 +227,9 @@ def synthetic_source_class() -> type:
         async def diagram(self, diagram_id: str) -> str:
             raise KeyError(f"this synthetic site has no diagram {diagram_id!r}")
 
+        async def save_diagram(self, diagram_id: str, text: str, base_revision: int | None, user: str) -> int:
+            raise KeyError(f"this synthetic site has no diagram {diagram_id!r}")
+
         async def point_limits(self, point: str) -> tuple:
             return None, "site"
 

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
 import time
+from pathlib import Path
 
 import pytest
 
 from app.config import load_site
+from app.diagram.drawings import DrawingConflict
+from app.diagram.fileformat import DiagramFileError, dumps, loads
+from app.diagram.symbols import load_library
 from app.model import Quality, Sample
 from app.sources.direct import DirectSource
 from drivers.link import LinkState
@@ -162,3 +167,38 @@ async def test_restart_keeps_what_was_recorded(db_url):
         assert any(ts == before.ts and v == before.value for ts, v, _ in h.samples)
     finally:
         await second.stop()
+
+
+@pytest.fixture
+def site_copy(tmp_path: Path) -> Path:
+    """The demo site file and its diagrams in a folder the test may write."""
+    root = Path(__file__).resolve().parents[2] / "resources"
+    (tmp_path / "sites").mkdir()
+    shutil.copy(root / "sites" / "demo.yaml", tmp_path / "sites" / "demo.yaml")
+    shutil.copytree(root / "diagrams", tmp_path / "diagrams")
+    return tmp_path / "sites" / "demo.yaml"
+
+
+async def test_a_diagram_saved_through_the_source_is_what_it_serves_next(tmp_path, site_copy):
+    """The editor's save path: the source checks, stores with a new revision and serves it back;
+    a stale revision and a broken drawing are refused and change nothing."""
+    src = DirectSource(load_site(site_copy), f"sqlite:///{tmp_path / 'h.sqlite'}",
+                       listen=("127.0.0.1", 0), simulate=False)
+    await src.start()
+    try:
+        text = await src.diagram("hv-room")
+        library = load_library()
+        diagram = loads(text, library)
+        base = diagram.version
+        diagram.name, diagram.version = "高压室（改）", base + 1
+        assert await src.save_diagram("hv-room", dumps(diagram), base, "engineer") == base + 1
+        assert loads(await src.diagram("hv-room"), library).name == "高压室（改）"
+        with pytest.raises(DrawingConflict):
+            await src.save_diagram("hv-room", dumps(diagram), base, "engineer")
+        with pytest.raises(DiagramFileError):
+            await src.save_diagram("hv-room", "{}", base + 1, "engineer")
+        with pytest.raises(KeyError):
+            await src.save_diagram("nowhere", dumps(diagram), None, "engineer")
+        assert loads(await src.diagram("hv-room"), library).version == base + 1
+    finally:
+        await src.stop()
