@@ -51,7 +51,7 @@ def test_pdf_is_one_a3_page(qtbot, diagram, tmp_path):
 
 
 def test_an_unknown_format_or_unwritable_place_is_said_in_words(qtbot, diagram, tmp_path):
-    with pytest.raises(ExportError, match="choose .png, .svg or .pdf"):
+    with pytest.raises(ExportError, match=r"choose \.png, \.svg or \.pdf"):
         export_drawing(diagram, tmp_path / "lv-room.bmp", TITLE)
     with pytest.raises(ExportError, match="could not be written"):
         export_drawing(diagram, tmp_path / "no-such-folder" / "lv-room.png", TITLE)

@@ -79,5 +79,5 @@ def test_only_the_newest_revisions_are_kept(copy, library, monkeypatch):
 
 def test_a_folder_that_cannot_be_written_says_where_and_why(copy, library, tmp_path):
     gone = tmp_path / "removed-share" / "lv-room.json"  # the drawings folder is not there (unplugged share)
-    with pytest.raises(OSError, match="cannot be saved to .*removed-share"):
+    with pytest.raises(OSError, match=r"cannot be saved to .*removed-share"):
         save_drawing(gone, bumped(copy, library), library, "lv-room", None)
