@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from app.config.alarms import AlarmSection
-from app.config.common import ID, NameField, PointId, Strict, _names
+from app.config.common import ID, NameField, Names, PointId, Strict, _names
 from app.config.notifications import NotificationSettings
 from drivers.dtu import RegistrationError, RegistrationFormat, RegistrationMode, registration_bytes
 
@@ -241,6 +241,9 @@ class DiagramRef(Strict):
     id: str = Field(pattern=ID)
     file: str
     room: str | None = None
+    name: Names | None = Field(None, description="what the console's diagram chooser shows; the id when absent")
+
+    _n = field_validator("name", mode="before")(_names)
 
 
 class Retention(Strict):

@@ -90,6 +90,8 @@ class DiagramInfo:
 
     id: str
     room: str | None = None
+    name: str = ""  # Chinese; the id when the site file gives none
+    name_en: str = ""
 
 
 @dataclass(frozen=True, slots=True)

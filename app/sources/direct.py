@@ -244,7 +244,8 @@ class DirectSource(DataSource):
                 PointInfo(p.id, p.device, p.name_zh, p.name_en, p.unit, p.kind.value)
                 for p in self.site_config.points.values()
             ],
-            diagrams=[DiagramInfo(d.id, d.room) for d in f.diagrams],
+            diagrams=[DiagramInfo(d.id, d.room, d.name.zh if d.name else d.id, d.name.en if d.name else d.id)
+                      for d in f.diagrams],
             cameras=[CameraInfo(c.id, c.name.zh, c.name.en, c.room, tuple(c.devices)) for c in f.cameras],
         )
 

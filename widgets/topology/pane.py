@@ -19,6 +19,7 @@ from app.model import Sample
 from app.sources.base import DataSource, SiteModel
 from widgets.bridge import SourceBridge, describe
 from widgets.devices import emit
+from widgets.runtime import names_language
 from widgets.topology.runtime import DiagramView
 
 log = logging.getLogger(__name__)
@@ -48,10 +49,8 @@ class DiagramPane(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
         layout.addLayout(self.body, 1)
-        rooms = {r.id: r for r in site.rooms}
         for d in site.diagrams:
-            room = rooms.get(d.room or "")
-            self.chooser.addItem(f"{d.id}" + (f" — {room.name}" if room else ""), d.id)
+            self.chooser.addItem("", d.id)
         self.chooser.currentIndexChanged.connect(self._chosen)
         self.fit_button.clicked.connect(lambda: self.view.fit() if self.view is not None else None)
         self.retranslate()
@@ -61,6 +60,9 @@ class DiagramPane(QWidget):
     def retranslate(self) -> None:
         """Every string of the pane (again after a language switch)."""
         self.fit_button.setText(self.tr("Fit"))
+        english = names_language() == "en"
+        for i, d in enumerate(self.site.diagrams):
+            self.chooser.setItemText(i, (d.name_en if english else d.name) or d.id)
         if not self.site.diagrams:
             self.message.setText(self.tr("This site has no single-line diagram yet."))
 
