@@ -30,6 +30,7 @@ UNKNOWN = QColor("#9e9e9e")
 DEAD = QColor("#8a8a8a")
 EARTHED = QColor("#795548")
 FAULT = QColor("#ff00ff")  # live and earthed at once: impossible to miss
+FLASH = QColor("#ffb300")  # a switch that changed state and is not acknowledged yet: amber, on both themes
 WHITE = QColor("white")
 
 #: Live colour by voltage level (kV, upper bound of the band) - the usual SCADA palette.
@@ -69,6 +70,7 @@ class Look:
     background: QColor = field(default_factory=lambda: QColor(WHITE))  # the "bg" token: the view's own background
     state: str = ""  # closed / open / unknown / withdrawn, or "" for symbols without states
     bad_quality: bool = False  # its state points are stale or not answering: hatched
+    flash: bool = False  # the lit half of a change-of-state flash, until the operator acknowledges it
 
 
 def symbol_transform(symbol: Symbol, length: float | None, rotation: int, flip: bool) -> QTransform:
@@ -83,6 +85,13 @@ def symbol_transform(symbol: Symbol, length: float | None, rotation: int, flip: 
 def paint_symbol(p: QPainter, symbol: Symbol, look: Look, length: float | None = None) -> None:
     """Draw ``symbol`` in its own grid coordinates (the caller has set the placement transform)."""
     words = {look.state} if look.state else set()
+    if look.flash:  # under the drawing, so the position stays readable in both halves of the flash
+        w, h = symbol.size_for(length)
+        halo = QColor(FLASH)
+        halo.setAlpha(110)
+        p.setPen(QPen(FLASH, 0.08))
+        p.setBrush(halo)  # within the item's 2 px margin: nothing is left behind when it goes dark
+        p.drawRoundedRect(QRectF(-0.04, -0.04, w + 0.08, h + 0.08), 0.2, 0.2)
     # A stretchable symbol (a busbar) is drawn at its placed length: x scales, widths do not.
     stretch = symbol.size_for(length)[0] / symbol.size[0] if symbol.stretch is not None else 1.0
     for shape in symbol.shapes:
@@ -142,3 +151,21 @@ def _fill(token: str, look: Look) -> QBrush:
     if token == "bg":
         return QBrush(look.background)
     return QBrush(look.colour)  # "fg", "energy"
+
+
+def paint_alarm_mark(p: QPainter, box: QRectF, fill: QColor, text: QColor, lit: bool) -> None:
+    """An alarm badge: a disc with "!" in the level's colour, filled when ``lit``, else only outlined.
+
+    Blinking alternates the two so the badge never vanishes: an operator glancing in the dark
+    half of a blink still sees where the alarm is (the banner's rule, widgets.alarms.banner).
+    """
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(QPen(fill, max(1.0, box.width() * 0.12)))
+    p.setBrush(QBrush(fill) if lit else QBrush(Qt.BrushStyle.NoBrush))
+    p.drawEllipse(box.adjusted(1, 1, -1, -1))
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(max(1, round(box.height() * 0.75)))
+    p.setFont(font)
+    p.setPen(text if lit else fill)
+    p.drawText(box, Qt.AlignmentFlag.AlignCenter, "!")
