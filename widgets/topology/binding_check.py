@@ -1,0 +1,86 @@
+"""The diagram's binding problems kept current while a person edits, worded in the console's language.
+
+The Qt-free checks (`app.diagram.checks`) say what is wrong as data; this keeps them per symbol
+and rechecks only the symbol that changed (a drag of a thousand symbols does not recheck the
+whole drawing), tells the editor's status bar the count, and words each problem for people.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+from app.diagram.checks import BindingProblem, symbol_problems, who
+from app.diagram.model import Change, Diagram, Finding, PlacedSymbol
+from app.sources.base import SiteModel
+from widgets.runtime import names_language
+
+
+def tr(text: str) -> str:
+    """The wording's translation context."""
+    return QCoreApplication.translate("BindingCheck", text)
+
+
+def state_name(key: str) -> str:
+    """A symbol state's name for people (an unknown key shows as it is)."""
+    names = {"position": tr("Position (open/closed)"), "withdrawn": tr("Withdrawn (truck out)"),
+             "alarm": tr("Alarm"), "blown": tr("Fuse blown")}  # fmt: skip
+    return names.get(key, key)
+
+
+def problem_words(p: BindingProblem) -> str:
+    """One binding problem as a sentence in the console's language."""
+    texts = {
+        "unbound": tr("'%1' is not bound to a point; it will show as unknown."),
+        "missing_point": tr("'%1' is bound to %2, which is not a point of the site."),
+        "not_digital": tr("'%1' is bound to %2, a point of kind %3; a state needs a digital point."),
+        "unknown_state": tr("The symbol has no state '%1' to bind."),
+        "missing_label_point": tr("A value label shows %2, which is not a point of the site."),
+        "missing_device": tr("Device %4 is not in the site."),
+    }
+    return (texts[p.what].replace("%1", state_name(p.key)).replace("%2", p.point).replace("%3", p.kind)
+            .replace("%4", p.device))  # fmt: skip
+
+
+class BindingCheck(QObject):
+    """Every symbol's binding problems, following the model; ``count_changed(n)`` for the whole diagram."""
+
+    count_changed = Signal(int)
+
+    def __init__(self, diagram: Diagram, site: SiteModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.diagram = diagram
+        self.kinds = {p.id: p.kind for p in site.points}
+        self.devices = {d.id for d in site.devices}
+        self._found = {p.uuid: self._check(p) for p in diagram.placed}
+        self.count = sum(len(v) for v in self._found.values())
+        diagram.subscribe(self._changed)
+
+    def detach(self) -> None:
+        """Stop following the model."""
+        self.diagram.unsubscribe(self._changed)
+
+    def _check(self, placed: PlacedSymbol) -> list[BindingProblem]:
+        return symbol_problems(self.diagram, placed, self.kinds, self.devices)
+
+    def _changed(self, change: Change) -> None:
+        item = change.item
+        if not isinstance(item, PlacedSymbol):
+            return
+        before = len(self._found.pop(item.uuid, ()))
+        if str(change.kind) != "removed":
+            self._found[item.uuid] = self._check(item)
+        after = len(self._found.get(item.uuid, ()))
+        if after != before:
+            self.count += after - before
+            self.count_changed.emit(self.count)
+
+    def of(self, uuid: str) -> list[BindingProblem]:
+        """The problems of one placed symbol (none for other items)."""
+        return self._found.get(uuid, [])
+
+    def findings(self) -> list[Finding]:
+        """Every problem of the diagram in drawing order, worded with the symbol's designation."""
+        language = names_language()
+        return [Finding(p.uuid, tr("%1: %2").replace("%1", who(self.diagram, p, language))
+                        .replace("%2", problem_words(problem)))
+                for p in self.diagram.placed for problem in self._found.get(p.uuid, ())]  # fmt: skip
