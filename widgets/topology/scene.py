@@ -8,15 +8,20 @@ what the model holds plus a `Look` (colour and state) that the runtime gives the
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSimpleTextItem, QStyleOptionGraphicsItem, QWidget
 
-from app.diagram.model import Change, Diagram, Link, PlacedSymbol, Text, ValueLabel, Wire
-from app.diagram.routing import wire_path
+from app.diagram.model import Change, Diagram, Link, PlacedSymbol, Text, ValueLabel, Wire, WireEnd
+from app.diagram.routing import STEP, wire_path
 from widgets.topology.painting import GRID, Look, paint_symbol, symbol_transform
 
 Item = PlacedSymbol | Wire | Text | Link
+
+#: What a selected item is outlined with (the editor's selection).
+SELECTION = QColor("#1e88e5")
 
 
 class SymbolItem(QGraphicsItem):
@@ -59,7 +64,7 @@ class SymbolItem(QGraphicsItem):
         paint_symbol(p, self.diagram.symbols[self.placed.symbol], self.look, self.placed.length)
         p.restore()
         if self.isSelected():
-            p.setPen(QPen(QColor("#1e88e5"), 1, Qt.PenStyle.DashLine))
+            p.setPen(QPen(SELECTION, 1, Qt.PenStyle.DashLine))
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawRect(self._box)
 
@@ -83,7 +88,13 @@ class WireItem(QGraphicsItem):
         self.path.moveTo(points[0])
         for pt in points[1:]:
             self.path.lineTo(pt)
-        self._box = self.path.boundingRect().adjusted(-3, -3, 3, 3)
+        self._box = self.path.boundingRect().adjusted(-4, -4, 4, 4)
+        stroker = QPainterPathStroker()
+        stroker.setWidth(0.35 * GRID)  # a wire is hit near its line, not anywhere in its box
+        self._shape = stroker.createStroke(self.path)
+
+    def shape(self) -> QPainterPath:
+        return self._shape
 
     def set_colour(self, colour: QColor) -> None:
         if colour != self.colour:
@@ -99,7 +110,29 @@ class WireItem(QGraphicsItem):
         pen.setCapStyle(Qt.PenCapStyle.SquareCap)
         p.setPen(pen)
         p.setBrush(Qt.BrushStyle.NoBrush)
+        if self.isSelected():  # the editor's selection: a halo under the conductor
+            halo = QPen(SELECTION, 0.3 * GRID)
+            halo.setCapStyle(Qt.PenCapStyle.SquareCap)
+            p.setPen(halo)
+            p.drawPath(self.path)
+            p.setPen(pen)
         p.drawPath(self.path)
+
+
+def facing(diagram: Diagram, end: WireEnd, other: WireEnd) -> WireEnd:
+    """Of terminals sharing one point (a busbar's top and bottom), the one facing ``other``:
+    a wire drawn down from a busbar leaves from its bottom side."""
+    here, there = diagram.terminal_position(end), diagram.terminal_position(other)
+    placed = diagram.items[end.symbol]
+    assert isinstance(placed, PlacedSymbol)
+    twins = [WireEnd(end.symbol, t.id) for t in diagram.symbols[placed.symbol].terminals_for(placed.length)]
+    twins = [t for t in twins if diagram.terminal_position(t) == here]
+
+    def ahead(t: WireEnd) -> float:
+        dx, dy = STEP[diagram.terminal_direction(t)]
+        return dx * (there[0] - here[0]) + dy * (there[1] - here[1])
+
+    return max(twins, key=ahead) if len(twins) > 1 else end
 
 
 def route(diagram: Diagram, wire: Wire) -> list[QPointF]:
@@ -174,6 +207,8 @@ class DiagramScene(QGraphicsScene):
             item.follow(change.item)
         elif isinstance(change.item, Wire) and change.item.uuid in self.wires:
             self.wires[change.item.uuid].follow(change.item)
+        elif isinstance(change.item, (Text, Link)) and change.item.uuid in self.others:
+            self._follow_other(self.others[change.item.uuid], change.item)  # the same item: selection stays
         else:
             self._remove(change.item.uuid)
             self._add(change.item)
@@ -188,6 +223,26 @@ class DiagramScene(QGraphicsScene):
     def graphics(self, uuid: str) -> QGraphicsItem | None:
         """The scene item that draws model item ``uuid`` (None when it has none)."""
         return self.symbols.get(uuid) or self.wires.get(uuid) or self.others.get(uuid)
+
+    def terminal_at(self, at: QPointF, reach: float = 0.6) -> WireEnd | None:
+        """The terminal nearest a scene point within ``reach`` grid units, on a symbol that is
+        visible and not locked (the editor starts and ends wires there)."""
+        x, y = at.x() / GRID, at.y() / GRID
+        best: tuple[float, WireEnd] | None = None
+        for placed in self.diagram.placed:
+            bx, by, bw, bh = self.diagram.bounds(placed)
+            if not (bx - reach <= x <= bx + bw + reach and by - reach <= y <= by + bh + reach):
+                continue
+            layer = self.diagram.layer_of(placed)
+            if not layer.visible or layer.locked:
+                continue
+            for t in self.diagram.symbols[placed.symbol].terminals_for(placed.length):
+                end = WireEnd(placed.uuid, t.id)
+                tx, ty = self.diagram.terminal_position(end)
+                d = math.hypot(tx - x, ty - y)
+                if d <= reach and (best is None or d < best[0]):
+                    best = (d, end)
+        return best[1] if best else None
 
     def apply_layers(self) -> None:
         """Hide what sits on hidden layers (a wire goes with its start symbol)."""
@@ -225,6 +280,18 @@ class DiagramScene(QGraphicsScene):
             t.setCursor(Qt.CursorShape.PointingHandCursor)
             self.addItem(t)
             self.others[item.uuid] = t
+
+    def _follow_other(self, shown: QGraphicsItem, item: Text | Link) -> None:
+        assert isinstance(shown, QGraphicsSimpleTextItem)
+        if isinstance(item, Text):
+            shown.setText(item.text)
+            font = shown.font()
+            font.setPixelSize(max(1, round(item.size * GRID)))
+            shown.setFont(font)
+        else:
+            shown.setText(f"→ {item.text or item.target}")
+            shown.setData(0, item.target)
+        shown.setPos(item.position[0] * GRID, item.position[1] * GRID)
 
     def _remove(self, uuid: str) -> None:
         for table in (self.symbols, self.wires, self.others):
