@@ -378,6 +378,7 @@ class AlarmList(QWidget):
     unshelve_requested = Signal(object)  # list[int]
     trend_requested = Signal(str)
     record_requested = Signal(int)  # alarm id: open its fault record
+    replay_requested = Signal(object)  # the Alarm or JournalEntry: replay its diagram at its raise time
     history_requested = Signal(object)  # JournalQuery
     export_requested = Signal(str, object, str, str)  # path, rows shown, title, filters in words
 
@@ -516,9 +517,12 @@ class AlarmList(QWidget):
         self.trend_button.clicked.connect(self._trend)
         self.record_button = QPushButton(self)
         self.record_button.clicked.connect(self._record)
+        self.replay_button = QPushButton(self)
+        self.replay_button.clicked.connect(self._replay)
         self.export_button = QPushButton(self)
         self.export_button.clicked.connect(self._ask_export)
-        for b in (self.ack_button, self.shelve_button, self.unshelve_button, self.trend_button, self.record_button):
+        for b in (self.ack_button, self.shelve_button, self.unshelve_button, self.trend_button, self.record_button,
+                  self.replay_button):  # fmt: skip
             bar.addWidget(b)
         bar.addStretch(1)
         self.count_label = QLabel(self)
@@ -551,6 +555,7 @@ class AlarmList(QWidget):
         self.unshelve_button.setText(self.tr("Unshelve"))
         self.trend_button.setText(self.tr("Trend"))
         self.record_button.setText(self.tr("Fault record"))
+        self.replay_button.setText(self.tr("Replay the diagram"))
         self.export_button.setText(self.tr("Export to Excel…"))
         self.newer_button.setText(self.tr("◀ Newer"))
         self.older_button.setText(self.tr("Older ▶"))
@@ -711,6 +716,7 @@ class AlarmList(QWidget):
         self.unshelve_button.setEnabled(any(a.state is AlarmState.SHELVED for a in alarms))
         self.trend_button.setEnabled(len(rows) >= 1)
         self.record_button.setEnabled(len(rows) == 1)
+        self.replay_button.setEnabled(len(rows) == 1)
 
     def _acknowledge(self) -> None:
         ids = [r.id for r in self.selected_rows() if isinstance(r, Alarm) and r.state.needs_ack]
@@ -736,6 +742,11 @@ class AlarmList(QWidget):
         rows = self.selected_rows()
         if rows:
             self.record_requested.emit(self._alarm_id(rows[0]))
+
+    def _replay(self) -> None:
+        rows = self.selected_rows()
+        if rows:
+            self.replay_requested.emit(rows[0])
 
     def _ask_export(self) -> None:
         stamp = datetime.now(self.tz).strftime("%Y%m%d-%H%M")
