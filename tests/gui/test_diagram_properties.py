@@ -348,6 +348,15 @@ def test_several_selected_move_to_a_layer_in_one_step(qtbot, editor):
     assert diagram.items[a.uuid].layer == diagram.items[b.uuid].layer == ""
     assert combo.currentText() == "Base layer"
 
+    # an item on a locked layer is shown but cannot be changed until the layer is unlocked
+    stack.redo()
+    panel.show_items([a.uuid])
+    assert panel.name_edit.isEnabled() and panel.locked_note.isHidden()
+    stack.push(SetLayers(diagram, (Layer(""), Layer("Notes", locked=True))))
+    assert not panel.name_edit.isEnabled() and panel.locked_note.isVisible()
+    stack.undo()
+    assert panel.name_edit.isEnabled() and panel.locked_note.isHidden()
+
 
 # ---------------------------------------------------------------- layers
 

@@ -7,12 +7,22 @@ whole drawing), tells the editor's status bar the count, and words each problem 
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from app.diagram.checks import BindingProblem, symbol_problems, who
 from app.diagram.model import Change, Diagram, Finding, PlacedSymbol
 from app.sources.base import SiteModel
 from widgets.runtime import names_language
+
+
+def moved_only(change: Change) -> bool:
+    """Whether a change only moved an item (a drag step): nothing a binding or a panel shows."""
+    old, new = change.old, change.item
+    if old is None or new is None or str(change.kind) != "changed" or not hasattr(old, "position"):
+        return False
+    return dataclasses.replace(old, position=new.position) == new  # type: ignore[arg-type]
 
 
 def tr(text: str) -> str:
@@ -63,9 +73,12 @@ class BindingCheck(QObject):
         return symbol_problems(self.diagram, placed, self.kinds, self.devices)
 
     def _changed(self, change: Change) -> None:
-        item = change.item
+        item, old = change.item, change.old
         if not isinstance(item, PlacedSymbol):
             return
+        if isinstance(old, PlacedSymbol) and (old.bindings, old.labels, old.device, old.symbol) == (
+                item.bindings, item.labels, item.device, item.symbol):  # fmt: skip
+            return  # moved, turned, renamed: the bindings did not change
         before = len(self._found.pop(item.uuid, ()))
         if str(change.kind) != "removed":
             self._found[item.uuid] = self._check(item)

@@ -101,7 +101,7 @@ class LayerPanel(QWidget):
     def _changed(self, change: Change) -> None:
         if str(change.kind) == "layers":
             self._sync()
-        elif self.selection:
+        elif self.selection and getattr(change.old, "layer", None) != getattr(change.item, "layer", None):
             self._buttons()  # an undone move makes the selection movable again
 
     def _sync(self) -> None:

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from app.diagram.model import Change, Diagram, Finding, Link, PlacedSymbol, Text, ValueLabel, Wire
 from app.sources.base import SiteModel
 from widgets.runtime import names_language
-from widgets.topology.binding_check import BindingCheck, problem_words, state_name
+from widgets.topology.binding_check import BindingCheck, moved_only, problem_words, state_name
 from widgets.topology.commands import EditItems
 from widgets.topology.label_table import ValueLabelTable
 from widgets.topology.picker import SitePicker
@@ -77,6 +77,7 @@ class PropertiesPanel(QWidget):
         self.kinds = {p.id: p.kind for p in site.points}
         self.devices = {d.id: d for d in site.devices}
         self.uuids: list[str] = []
+        self._shown: set[str] = set()
         self._updating = False
         self._session = 0
         self._typing: QWidget | None = None
@@ -98,6 +99,10 @@ class PropertiesPanel(QWidget):
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: bold;")
         self.title.setWordWrap(True)
+        self.locked_note = QLabel()
+        self.locked_note.setWordWrap(True)
+        self.locked_note.setStyleSheet(GREY)
+        self.locked_note.hide()
         self.pages = QStackedWidget()
         self.empty = QLabel()
         self.empty.setWordWrap(True)
@@ -111,6 +116,7 @@ class PropertiesPanel(QWidget):
         body = QWidget()
         column = QVBoxLayout(body)
         column.addWidget(self.title)
+        column.addWidget(self.locked_note)
         column.addWidget(self.pages)
         column.addStretch(1)
         scroll = QScrollArea(self)
@@ -250,6 +256,7 @@ class PropertiesPanel(QWidget):
                                strict=True):  # fmt: skip
             label.setText(text)
         self.many_layer_label.setText(self.tr("Layer"))
+        self.locked_note.setText(self.tr("This item is on a locked layer; unlock the layer to change it."))
         self._shown_symbol = None  # state rows carry translated names
         self._refresh()
 
@@ -300,15 +307,17 @@ class PropertiesPanel(QWidget):
             self._refresh()
             return
         item = change.item
-        if kind == "removed" and item.uuid in self.uuids:
+        if item.uuid not in self._shown or moved_only(change):  # a drag step shows nothing new here
+            return
+        if kind == "removed":
             self.uuids.remove(item.uuid)
-            self._refresh()
-        elif item.uuid in self.uuids:
-            self._refresh()
+            self._shown.discard(item.uuid)
+        self._refresh()
 
     def show_items(self, uuids: list[str]) -> None:
         """Show the canvas's selection (items the model lacks are left out)."""
         self.uuids = [u for u in dict.fromkeys(uuids) if u in self.diagram.items]
+        self._shown = set(self.uuids)
         self._typing = None
         self._refresh()
 
@@ -343,6 +352,9 @@ class PropertiesPanel(QWidget):
                 self.pages.setCurrentIndex(3)
             else:
                 self._show_many(items)
+            locked = len(items) == 1 and self.diagram.layer_of(items[0]).locked
+            self.locked_note.setVisible(locked)  # a locked layer's items are kept as they are
+            self.pages.setEnabled(not locked)
         finally:
             self._updating = False
 
