@@ -451,6 +451,26 @@ def test_wheel_zooms_about_the_cursor_and_the_middle_button_pans(qtbot, bench):
     assert canvas.selected() == []
 
 
+def test_space_drag_pans_ctrl_a_selects_all_and_escape_clears(qtbot, bench):
+    canvas, stack = bench
+    v = canvas.verticalScrollBar().value()
+    pos = at(canvas, 30, 20)
+    QApplication.sendEvent(canvas, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Space, NONE, " "))
+    drag(canvas, [pos, pos + QPoint(0, -30), pos + QPoint(0, -50)])
+    QApplication.sendEvent(canvas, QKeyEvent(QEvent.Type.KeyRelease, Qt.Key.Key_Space, NONE, " "))
+    assert canvas.verticalScrollBar().value() == v + 50
+    assert canvas.selected() == [] and stack.count() == 0
+    key(canvas, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert set(canvas.selected()) == set(canvas.diagram.items)
+    assert all(item.isSelected() for item in canvas.diagram_scene.symbols.values())
+    key(canvas, Qt.Key.Key_Escape)
+    assert canvas.selected() == []
+    assert not any(item.isSelected() for item in canvas.diagram_scene.symbols.values())
+    # after the space is let go, a drag on empty canvas is a rubber band again
+    drag(canvas, [at(canvas, 8, 6), at(canvas, 14, 16)])
+    assert canvas.selected() == [named(canvas.diagram, "QF1").uuid]
+
+
 # -- palette and minimap -------------------------------------------------------------------------------
 
 

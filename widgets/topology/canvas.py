@@ -68,7 +68,7 @@ class EditorCanvas(QGraphicsView):
         self.diagram_scene = DiagramScene(diagram, fg, bg, self)
         self.setScene(self.diagram_scene)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAcceptDrops(True)
@@ -134,15 +134,20 @@ class EditorCanvas(QGraphicsView):
                 shown.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
 
     def _model_changed(self, change: Change) -> None:
-        """The scene has followed the model (it subscribed first): keep the selection true to it."""
-        self._mark_selectable()
-        if change.kind == "removed" and self._hover == change.item.uuid:
+        """The scene has followed the model (it subscribed first): keep the selection true to it.
+        Only the changed item is touched, so a drag of many items costs no pass over the drawing."""
+        item = change.item
+        shown = self.diagram_scene.graphics(item.uuid) if item is not None else None
+        if shown is not None:
+            shown.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+            shown.setSelected(item.uuid in self._selection)
+        if change.kind == "removed" and self._hover == item.uuid:
             self._hover = ""
         kept = [u for u in self._selection if self._pickable(u)]
         if kept != self._selection:
             self._selection = kept
+            self._show_selection()
             self.selection_changed.emit(list(kept))
-        self._show_selection()
 
     def _movable(self) -> list[str]:
         """Selected items that have a position of their own (wires follow their symbols)."""

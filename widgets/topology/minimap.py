@@ -1,27 +1,38 @@
 """A minimap of a large diagram: the whole drawing small, the canvas's view as a frame, click to go there.
 
-It shows the canvas's own scene (no copy to keep in step) scaled to fit, and draws the frame
-of what the canvas shows in its foreground.  The frame is recomputed when the canvas paints
-(scroll, zoom, resize all end in a paint) and the minimap repaints only when it moved, so a
-busy canvas costs the minimap nothing.
+It shows a picture of the canvas's scene scaled to fit, and draws the frame of what the canvas
+shows over it.  Drawing a thousand symbols small costs tens of milliseconds, so the picture is
+taken again only a moment after the drawing stops changing (not on every step of a drag) and a
+moving frame only repaints the cached picture.  The frame is recomputed when the canvas paints
+(scroll, zoom, resize all end in a paint) and the minimap repaints only when it moved.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen, QResizeEvent, QWheelEvent
-from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen, QPixmap, QResizeEvent, QWheelEvent
+from PySide6.QtWidgets import QFrame, QGraphicsScene, QGraphicsView, QWidget
 
 FRAME = QColor("#1e88e5")
+#: How long the drawing must be still before the picture is taken again.
+SETTLE_MS = 300
 
 
 class Minimap(QGraphicsView):
     """The canvas's scene, fitted; a frame for the canvas's visible area; click or drag to centre the canvas there."""
 
     def __init__(self, canvas: QGraphicsView, parent: QWidget | None = None) -> None:
-        super().__init__(canvas.scene(), parent)
+        super().__init__(parent)
         self.canvas = canvas
+        self.drawing = canvas.scene()
+        self.setScene(QGraphicsScene(self.drawing.sceneRect(), self))  # empty: the picture is our background
+        self.picture = QPixmap()
         self.visible_area = QRectF()
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self.take_picture)
+        self.drawing.changed.connect(lambda _regions: self._settle.start())
         self.setInteractive(False)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -33,15 +44,41 @@ class Minimap(QGraphicsView):
         canvas.viewport().installEventFilter(self)
         canvas.horizontalScrollBar().valueChanged.connect(self._follow)
         canvas.verticalScrollBar().valueChanged.connect(self._follow)
-        if canvas.scene() is not None:
-            canvas.scene().sceneRectChanged.connect(lambda _r: self._fit())
+        self.drawing.sceneRectChanged.connect(self._scene_rect)
         self._follow()
 
+    def _scene_rect(self, rect: QRectF) -> None:
+        self.scene().setSceneRect(rect)
+        self._fit()
+
     def _fit(self) -> None:
-        scene = self.scene()
-        if scene is not None:
-            self.fitInView(scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        self.fitInView(self.scene().sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        self.take_picture()
         self._follow()
+
+    def take_picture(self) -> None:
+        """Draw the diagram at the minimap's scale once; repaints reuse it."""
+        self._settle.stop()
+        source = self.scene().sceneRect()
+        target = self.mapFromScene(source).boundingRect()
+        ratio = self.devicePixelRatioF()
+        if target.width() < 1 or target.height() < 1:
+            return
+        picture = QPixmap(round(target.width() * ratio), round(target.height() * ratio))
+        picture.setDevicePixelRatio(ratio)
+        picture.fill(self.drawing.backgroundBrush().color())
+        p = QPainter(picture)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.drawing.render(p, QRectF(0, 0, target.width(), target.height()), source)
+        p.end()
+        self.picture = picture
+        self.viewport().update()
+
+    def drawBackground(self, p: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt's name
+        """The cached picture of the diagram over its scene rectangle."""
+        p.fillRect(rect, self.drawing.backgroundBrush())
+        if not self.picture.isNull():
+            p.drawPixmap(self.scene().sceneRect(), self.picture, QRectF(self.picture.rect()))
 
     def _follow(self, *_args: object) -> None:
         """Take the canvas's visible area again; repaint only when it moved."""

@@ -217,8 +217,11 @@ class DiagramScene(QGraphicsScene):
                 if wire.uuid in self.wires:
                     self.wires[wire.uuid].follow(wire)
         moved_layer = change.old is None or getattr(change.old, "layer", "") != getattr(change.item, "layer", "")
-        if kind != "removed" and moved_layer:
-            self.apply_layers()
+        if kind != "removed" and moved_layer:  # only this item and its wires: a paste of many stays cheap
+            self._apply_layer(change.item)
+            if isinstance(change.item, PlacedSymbol):
+                for wire in self.diagram.wires_at(change.item.uuid):
+                    self._apply_layer(wire)
 
     def graphics(self, uuid: str) -> QGraphicsItem | None:
         """The scene item that draws model item ``uuid`` (None when it has none)."""
@@ -246,12 +249,15 @@ class DiagramScene(QGraphicsScene):
 
     def apply_layers(self) -> None:
         """Hide what sits on hidden layers (a wire goes with its start symbol)."""
-        for uuid, item in self.diagram.items.items():
-            shown = self.graphics(uuid)
-            if shown is not None:
-                visible = self.diagram.layer_of(item).visible
-                if shown.isVisible() != visible:
-                    shown.setVisible(visible)
+        for item in self.diagram.items.values():
+            self._apply_layer(item)
+
+    def _apply_layer(self, item: Item) -> None:
+        shown = self.graphics(item.uuid)
+        if shown is not None:
+            visible = self.diagram.layer_of(item).visible
+            if shown.isVisible() != visible:
+                shown.setVisible(visible)
 
     def _add(self, item: Item) -> None:
         if isinstance(item, PlacedSymbol):
