@@ -52,6 +52,7 @@ class ValueLabelTable(QGroupBox):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)  # a long name is elided; its tooltip has it whole
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -123,7 +124,7 @@ class ValueLabelTable(QGroupBox):
             text = self.point_text(label.point)
             if point.text() != text:
                 point.setText(text)
-            point.setToolTip(label.point)
+            point.setToolTip(text)
             point.setForeground(Qt.GlobalColor.red if label.point not in known else table.palette().text().color())
             spec = self.format_box(r)
             if spec.currentText() != label.format:
