@@ -545,11 +545,11 @@ def open_faceplate(
             plate.set_change_pending(uuid in view.changed)
 
     view.changes_pending.connect(follow)
-    plate.destroyed.connect(lambda: _disconnect(view.changes_pending, follow))
+    plate.destroyed.connect(lambda: _disconnect(view, follow))
     plate.show()
     return plate
 
 
-def _disconnect(signal: Any, slot: Callable[..., None]) -> None:
+def _disconnect(view: DiagramView, slot: Callable[[int], None]) -> None:
     with contextlib.suppress(RuntimeError, TypeError):  # the view went first
-        signal.disconnect(slot)
+        view.changes_pending.disconnect(slot)
