@@ -137,6 +137,9 @@ def test_picker_finds_a_point_by_words_in_either_language_and_ok_needs_a_point(q
     dialog.search.clear()
     qtbot.keyClicks(dialog.search, "DIGITAL input 3 F2-02")
     assert visible_choices(dialog) == ["F2-02.DI3"]
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Down)  # on into the list, the match chosen
+    assert dialog.focusWidget() is dialog.tree and dialog.chosen() == "F2-02.DI3"
+    dialog.search.setFocus()
     qtbot.keyClicks(dialog.search, " nothing-like-this")
     assert visible_choices(dialog) == [] and not ok.isEnabled() and dialog.empty.isVisibleTo(dialog)
     dialog.search.clear()

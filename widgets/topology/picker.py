@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -80,6 +80,7 @@ class SitePicker(QDialog):
         layout.addWidget(self.buttons)
         self._fill()
         self.search.textChanged.connect(self.filter)
+        self.search.installEventFilter(self)
         self.tree.currentItemChanged.connect(lambda *_: self._enable_ok())
         self.tree.itemDoubleClicked.connect(self._double_clicked)
         self.buttons.accepted.connect(self.accept)
@@ -202,6 +203,13 @@ class SitePicker(QDialog):
                 item.setText(0, self.tr("Devices in no room"))
             elif item is self._site_group:
                 item.setText(0, self.tr("Points of the site (calculated)"))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Down in the search field goes on into the list (Enter there already chooses)."""
+        if watched is self.search and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down:
+            self.tree.setFocus()
+            return True
+        return super().eventFilter(watched, event)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         """Follow a runtime language switch."""
