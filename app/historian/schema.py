@@ -15,6 +15,8 @@ Five tables, each shaped by how it is used:
 Alarm handling keeps what happened in the same database (revision 0002, see `app.alarms.journal`
 and `app.alarms.fault_store`): ``alarm_journal`` (every transition), ``alarm`` (each occurrence's
 newest snapshot), and fault records (``fault_record``, ``fault_trigger``, ``fault_segment``).
+Runtime limit changes are ``alarm_limit`` and ``alarm_limit_change`` (0003, `app.alarms.limits`);
+users and the audit log are ``auth_user`` and ``audit_log`` (0004, `app.auth`).
 
 The migrations in ``migrations/versions`` create and change these; this module must always
 describe the newest revision.
@@ -231,4 +233,38 @@ alarm_limit_change = Table(  # every runtime change of a point's limits: who, wh
     Column("new", Text, nullable=True),
     Column("user_name", String, nullable=False),
     Index("alarm_limit_change_point", "point", "ts"),
+)
+
+auth_user = Table(  # one row per user; the password as an Argon2id hash only (see app.auth.users)
+    "auth_user",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("rooms", Text, nullable=False),
+    Column("display_name", String(128), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("disabled", SmallInteger, nullable=False),
+    Column("failed_logins", Integer, nullable=False),
+    Column("first_failure_at", BigInteger, nullable=True),
+    Column("locked_until", BigInteger, nullable=True),
+    Column("password_changed_at", BigInteger, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Index("auth_user_role", "role"),
+)
+
+audit_log = Table(  # who did what, when, from where, with what result; never changed afterwards
+    "audit_log",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("ts", BigInteger, nullable=False),
+    Column("user_name", String(64), nullable=True),
+    Column("action", String(32), nullable=False),
+    Column("target", Text, nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("address", String(128), nullable=False),
+    Column("result", String(16), nullable=False),
+    Index("audit_log_ts", "ts", "id"),
+    Index("audit_log_user", "user_name", "ts"),
+    Index("audit_log_action", "action", "ts"),
 )
