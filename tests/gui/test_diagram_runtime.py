@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
+from PySide6.QtWidgets import QApplication
 
 from app.alarms.model import Alarm, AlarmEvent, AlarmState, Change, Level
 from app.diagram.fileformat import load
@@ -16,6 +17,7 @@ from app.model import Quality, Sample
 from tests.bench.diagram import build_plant, by_name, normal_values
 from widgets.alarms.words import LEVEL_FILL
 from widgets.bridge import SourceBridge
+from widgets.runtime import load_translations
 from widgets.topology.faceplate import Faceplate, open_faceplate
 from widgets.topology.runtime import DiagramView
 
@@ -300,6 +302,18 @@ def test_demo_trip_flashes_marks_and_the_faceplate_acknowledges(qtbot, tmp_path)
         qtbot.waitUntil(lambda: any(len(xs) > 0 for xs, _ys, _l in lv_plate._trend.values()), timeout=15_000)
         qtbot.wait(300)
         lv_plate.grab().save(str(ARTIFACTS / "diagram_faceplate_dark.png"))
+        # the plant's names follow the console's language when it is switched
+        app = QCoreApplication.instance()
+        try:
+            load_translations(app, "zh_CN")
+            first = lv_plate.points[0]
+            qtbot.waitUntil(lambda: lv_plate.table.item(0, 0).text() == first.name, timeout=3000)
+            assert "变压器" in lv_plate.subtitle.text() or "主变" in lv_plate.subtitle.text()
+            lv_plate.setPalette(QApplication.palette())
+            qtbot.wait(100)
+            lv_plate.grab().save(str(ARTIFACTS / "diagram_faceplate_zh.png"))
+        finally:
+            load_translations(app, "en")
         lv_plate.close()
     finally:
         v.detach()

@@ -218,7 +218,7 @@ class Faceplate(QDialog):
         self.camera_list = QListWidget(self.cameras_box)
         self.camera_list.setMaximumHeight(90)
         for camera in self.cameras:
-            item = QListWidgetItem(f"{camera.id}  {_name(camera.name, camera.name_en)}")
+            item = QListWidgetItem(camera.id)  # named in `retranslate`
             item.setData(Qt.ItemDataRole.UserRole, camera.id)
             self.camera_list.addItem(item)
         if self.cameras:
@@ -279,6 +279,13 @@ class Faceplate(QDialog):
         self.trend_box.setTitle(self.tr("Last hour"))
         self.trend_button.setText(self.tr("Open trend"))
         self.trend_note.setText("" if self.main_points else self.tr("This device has no analog points to trend."))
+        infos = {p.id: p for p in self.points}
+        for pid, (_xs, _ys, line) in self._trend.items():
+            label = self.legend.getLabel(line)
+            if label is not None:
+                label.setText(self._pen_name(infos[pid]))
+        for row, camera in enumerate(self.cameras):
+            self.camera_list.item(row).setText(f"{camera.id}  {_name(camera.name, camera.name_en)}")
         self.cameras_box.setTitle(self.tr("Cameras"))
         self.camera_button.setText(self.tr("Show camera"))
         self.camera_note.setText(self.tr("No camera covers this device."))
@@ -289,6 +296,7 @@ class Faceplate(QDialog):
         dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
         background, foreground = ("#1b1d21", "#d4d4d4") if dark else ("#ffffff", "#333333")
         self.plot.setBackground(background)
+        self.legend.setLabelTextColor(foreground)
         for axis in ("left", "bottom"):
             self.plot.getAxis(axis).setPen(foreground)
             self.plot.getAxis(axis).setTextPen(foreground)
@@ -450,9 +458,7 @@ class Faceplate(QDialog):
         for pid in self.main_points:
             colour = next_colour(used)
             used.add(colour)
-            info = infos[pid]
-            label = f"{_name(info.name, info.name_en)} ({info.unit})" if info.unit else _name(info.name, info.name_en)
-            line = self.plot.plot([], [], pen=pg.mkPen(colour, width=1.5), name=label)
+            line = self.plot.plot([], [], pen=pg.mkPen(colour, width=1.5), name=self._pen_name(infos[pid]))
             self._trend[pid] = ([], [], line)
 
             def ask(source: DataSource, point: str = pid) -> Any:
@@ -460,6 +466,11 @@ class Faceplate(QDialog):
 
             self.bridge.request(ask, self._guarded(lambda h, point=pid: self._got_history(point, h)),
                                 self._guarded(self._trend_failed))  # fmt: skip
+
+    @staticmethod
+    def _pen_name(info: PointInfo) -> str:
+        name = _name(info.name, info.name_en)
+        return f"{name} ({info.unit})" if info.unit else name
 
     def _got_history(self, point: str, history: Any) -> None:
         xs, ys, line = self._trend[point]
