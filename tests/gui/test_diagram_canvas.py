@@ -30,6 +30,7 @@ DEMO = Path(__file__).resolve().parents[2] / "resources" / "diagrams" / "lv-room
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 LEFT = Qt.MouseButton.LeftButton
 NONE = Qt.KeyboardModifier.NoModifier
+NO_BUTTON = Qt.MouseButton.NoButton
 
 
 # -- the engineer's hands -----------------------------------------------------------------------------
@@ -40,9 +41,10 @@ def at(canvas: EditorCanvas, x: float, y: float) -> QPoint:
     return canvas.mapFromScene(QPointF(x * GRID, y * GRID))
 
 
-def mouse(canvas, kind: QEvent.Type, pos: QPoint, button=LEFT, buttons=LEFT, mods=NONE) -> None:
-    event = QMouseEvent(kind, QPointF(pos), QPointF(canvas.viewport().mapToGlobal(pos)), button, buttons, mods)
-    QApplication.sendEvent(canvas.viewport(), event)
+def mouse(view, kind: QEvent.Type, pos: QPoint, button=LEFT, buttons=LEFT, mods=NONE) -> None:
+    """A mouse event on a view's viewport (QTest's moves carry no buttons; a drag needs them)."""
+    event = QMouseEvent(kind, QPointF(pos), QPointF(view.viewport().mapToGlobal(pos)), button, buttons, mods)
+    QApplication.sendEvent(view.viewport(), event)
 
 
 def drag(canvas, points: list[QPoint], button=LEFT, mods=NONE, during=None) -> None:
@@ -502,6 +504,15 @@ def test_the_palette_search_filters_by_either_language_id_and_kind(qtbot):
     assert any(icon.pixelColor(x, y).alpha() > 0 for x in range(32) for y in range(32))  # drawn, not blank
     mime = palette.tree.mimeData([palette.entries["fuse"]])
     assert bytes(mime.data("application/x-switchroom-symbol").data()) == b"fuse"
+    # a double-click on a symbol chooses it too (the editor places it in the middle of the view)
+    palette.tree.scrollToItem(palette.entries["fuse"])
+    rect = palette.tree.visualItemRect(palette.entries["fuse"])
+    assert not rect.isEmpty()
+    with qtbot.waitSignal(palette.chosen) as chosen:  # press, release, double-click, release (as a mouse sends)
+        for kind, held in ((QEvent.Type.MouseButtonPress, LEFT), (QEvent.Type.MouseButtonRelease, NO_BUTTON),
+                           (QEvent.Type.MouseButtonDblClick, LEFT), (QEvent.Type.MouseButtonRelease, NO_BUTTON)):
+            mouse(palette.tree, kind, rect.center(), LEFT, held)
+    assert chosen.args == ["fuse"]
 
 
 def test_a_click_in_the_minimap_centres_the_canvas_there(qtbot, demo):
@@ -519,6 +530,21 @@ def test_a_click_in_the_minimap_centres_the_canvas_there(qtbot, demo):
     assert minimap.visible_area == shown  # the frame followed
     canvas.horizontalScrollBar().setValue(canvas.horizontalScrollBar().minimum())
     assert minimap.visible_area.left() < shown.left()
+    wide = minimap.visible_area.width()
+    canvas.zoom(0.5)
+    canvas.viewport().repaint()  # zoom changes no scroll bar necessarily: the frame follows the canvas's paint
+    assert minimap.visible_area.width() == pytest.approx(2 * wide, rel=0.05)
+
+
+def test_a_canvas_closed_without_detach_leaves_the_model_usable(qtbot):
+    import shiboken6
+
+    diagram = load(DEMO, LIBRARY)
+    canvas = EditorCanvas(diagram, QUndoStack(), LIBRARY)
+    shiboken6.delete(canvas)
+    qf = named(diagram, "QF401")
+    diagram.move(qf.uuid, (8.0, 27.0))  # no observer left calling into deleted items
+    assert diagram.items[qf.uuid].position == (8.0, 27.0)
 
 
 # -- the whole editing session ---------------------------------------------------------------------------

@@ -12,12 +12,11 @@ moved or deleted - what an engineer locked stays put.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping
+import contextlib
+from collections.abc import Callable, Iterable, Mapping
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
     QDragEnterEvent,
         QDropEvent,
     QKeyEvent,
@@ -25,7 +24,6 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPalette,
-    QPen,
     QUndoStack,
     QWheelEvent,
 )
@@ -35,12 +33,11 @@ from app.diagram import clipboard
 from app.diagram.fileformat import DiagramFileError
 from app.diagram.geometry import Point2, placed_size
 from app.diagram.model import Change, Diagram, PlacedSymbol, Text, Wire, WireEnd, new_uuid
-from app.diagram.routing import route
 from app.diagram.symbols import Symbol
-from widgets.topology import arrange
+from widgets.topology import arrange, marks
 from widgets.topology.commands import AddItems, EditItems, RemoveItems
 from widgets.topology.painting import GRID
-from widgets.topology.scene import SELECTION, DiagramScene, SymbolItem, WireItem, facing
+from widgets.topology.scene import DiagramScene, SymbolItem, WireItem, facing
 
 #: The clipboard's own format: diagram file text (app.diagram.clipboard); plain text carries it too.
 DIAGRAM_MIME = "application/x-switchroom-diagram"
@@ -86,13 +83,16 @@ class EditorCanvas(QGraphicsView):
         self.preview: tuple[QPointF, QPointF] | None = None  # a wire being drawn: from, to (scene pixels)
         self._paste_count = 0
         self._last_clip = ""
+        self.language = "zh"  # which name of a symbol the undo history shows ("Place 断路器")
         self._mark_selectable()
         diagram.subscribe(self._model_changed)
+        observers = (self._model_changed, self.diagram_scene._changed)
+        # a canvas closed without `detach` must not leave the model calling into deleted items
+        self.destroyed.connect(lambda *_: _forget(diagram, observers))
 
     def detach(self) -> None:
         """Stop following the model (the editor is closing)."""
-        self.diagram.unsubscribe(self._model_changed)
-        self.diagram_scene.detach()
+        _forget(self.diagram, (self._model_changed, self.diagram_scene._changed))
 
     # -- selection -------------------------------------------------------------------------------
 
@@ -197,7 +197,7 @@ class EditorCanvas(QGraphicsView):
         if self.snap:
             x, y = arrange.snapped(x), arrange.snapped(y)
         placed = PlacedSymbol(new_uuid(), symbol_id, (float(x), float(y)))
-        self.stack.push(AddItems(self.diagram, [placed], self.tr("Place %1").replace("%1", symbol.name("zh"))))
+        self.stack.push(AddItems(self.diagram, [placed], self.tr("Place %1").replace("%1", symbol.name(self.language))))
         self.select([placed.uuid])
         return placed.uuid
 
@@ -356,20 +356,8 @@ class EditorCanvas(QGraphicsView):
         self.verticalScrollBar().setValue(self.verticalScrollBar().value() + shift.y())
 
     def drawBackground(self, p: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt's name
-        """The grid as dots (every unit when zoomed in enough, else every fifth)."""
         super().drawBackground(p, rect)
-        scale = self.transform().m11()
-        step = GRID if GRID * scale >= 8 else 5 * GRID
-        if step * scale < 6:
-            return
-        area = rect.intersected(self.sceneRect())
-        colour = QColor(self.diagram_scene.fg)
-        colour.setAlpha(60)
-        p.setPen(QPen(colour, 0))
-        x0, y0 = math.floor(area.left() / step) * step, math.floor(area.top() / step) * step
-        points = [QPointF(x0 + i * step, y0 + j * step) for i in range(int(area.width() / step) + 2)
-                  for j in range(int(area.height() / step) + 2)]
-        p.drawPoints(points)
+        marks.paint_grid(p, rect.intersected(self.sceneRect()), self.transform().m11(), self.diagram_scene.fg)
 
     def drawForeground(self, p: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt's name
         """Terminal markers of the symbol under the pointer (all visible ones while drawing a wire), and the wire."""
@@ -377,23 +365,9 @@ class EditorCanvas(QGraphicsView):
         if self.wire_from is not None:
             shown = [u for u, s in self.diagram_scene.symbols.items() if s.isVisible()
                      and rect.intersects(s.sceneBoundingRect())]  # fmt: skip
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(QPen(SELECTION, 0))
-        p.setBrush(QColor(30, 136, 229, 90))
-        r = 0.25 * GRID
-        for uuid in shown:
-            placed = self.diagram.items[uuid]
-            assert isinstance(placed, PlacedSymbol)
-            for t in self.diagram.symbols[placed.symbol].terminals_for(placed.length):
-                x, y = self.diagram.terminal_position(WireEnd(uuid, t.id))
-                p.drawEllipse(QPointF(x * GRID, y * GRID), r, r)
+        marks.paint_terminals(p, self.diagram, shown)
         if self.preview is not None and self.wire_from is not None:
-            p.setPen(QPen(SELECTION, 0.1 * GRID, Qt.PenStyle.DashLine))
-            start = self.diagram.terminal_position(self.wire_from)
-            heading = self.diagram.terminal_direction(self.wire_from)
-            end = (self.preview[1].x() / GRID, self.preview[1].y() / GRID)
-            path = route(start, heading, end, heading.turned(180, False), stub=1.0)
-            p.drawPolyline([QPointF(x * GRID, y * GRID) for x, y in path])
+            marks.paint_wire_preview(p, self.diagram, self.wire_from, self.preview[1])
 
     # -- mouse -----------------------------------------------------------------------------------
 
@@ -599,3 +573,9 @@ class EditorCanvas(QGraphicsView):
         self.place(symbol_id, self._grid_point(event.position().toPoint()))
         self.setFocus(Qt.FocusReason.OtherFocusReason)
 
+
+
+def _forget(diagram: Diagram, observers: Iterable[Callable[[Change], None]]) -> None:
+    for observer in observers:
+        with contextlib.suppress(ValueError):  # already detached
+            diagram.unsubscribe(observer)
