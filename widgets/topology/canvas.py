@@ -75,7 +75,7 @@ class EditorCanvas(QGraphicsView):
         self._gesture = ""  # "", "move", "band", "pan", "wire"
         self._press = QPoint()  # viewport pixels where the gesture began
         self._start: dict[str, Point2] = {}  # a move: where each dragged item was
-        self._anchor = ""  # a move: the item under the pointer (its snapped corner leads)
+        self._grip: Point2 = (0.0, 0.0)  # a move: the point that snaps to the grid (the pressed item's terminal)
         self._moved = False
         self._space = False
         self._hover = ""  # the symbol whose terminals are shown
@@ -176,6 +176,23 @@ class EditorCanvas(QGraphicsView):
         """The terminal nearest a scene point within ``reach`` grid units, on a visible unlocked symbol."""
         return self.diagram_scene.terminal_at(at, reach)
 
+    def _grip_of(self, uuid: str) -> Point2:
+        """What of an item should sit on the grid: a symbol's first terminal (a busbar's lie on its middle
+        line, half a unit into the bar), else the item's corner."""
+        item = self.diagram.items[uuid]
+        if isinstance(item, PlacedSymbol):
+            terminals = self.diagram.symbols[item.symbol].terminals_for(item.length)
+            if terminals:
+                return self.diagram.terminal_position(WireEnd(uuid, terminals[0].id))
+        return getattr(item, "position", (0.0, 0.0))
+
+    def _on_bar(self, end: WireEnd, at: QPointF) -> bool:
+        placed = self.diagram.items[end.symbol]
+        assert isinstance(placed, PlacedSymbol)
+        x, y, w, h = self.diagram.bounds(placed)
+        inside = x <= at.x() / GRID <= x + w and y <= at.y() / GRID <= y + h
+        return inside and self.diagram.symbols[placed.symbol].stretch is not None
+
     def _grid_point(self, pos: QPoint) -> Point2:
         p = self.mapToScene(pos)
         return (p.x() / GRID, p.y() / GRID)
@@ -187,15 +204,17 @@ class EditorCanvas(QGraphicsView):
 
     def place(self, symbol_id: str, at: Point2 | None = None) -> str:
         """Put a library symbol with its centre at ``at`` (grid units; None = the visible centre),
-        its corner on the grid when snapping; one undo step.  Returns the new uuid."""
+        its terminals on the grid when snapping; one undo step.  Returns the new uuid."""
         symbol = self.diagram.symbols.get(symbol_id) or self.library[symbol_id]
         if symbol_id not in self.diagram.symbols:
             self.diagram.define(symbol)
         cx, cy = at if at is not None else self._centre()
         w, h = symbol.size
         x, y = cx - w / 2, cy - h / 2
-        if self.snap:
-            x, y = arrange.snapped(x), arrange.snapped(y)
+        if self.snap:  # the first terminal on the grid (a busbar's is half a unit into the bar), else the corner
+            terminals = symbol.terminals_for(None)
+            tx, ty = terminals[0].at if terminals else (0.0, 0.0)
+            x, y = arrange.snapped(x + tx) - tx, arrange.snapped(y + ty) - ty
         placed = PlacedSymbol(new_uuid(), symbol_id, (float(x), float(y)))
         self.stack.push(AddItems(self.diagram, [placed], self.tr("Place %1").replace("%1", symbol.name(self.language))))
         self.select([placed.uuid])
@@ -384,6 +403,8 @@ class EditorCanvas(QGraphicsView):
             return
         toggle = bool(event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier))
         end = self.terminal_at(self.mapToScene(pos)) if not toggle else None
+        if end is not None and self._on_bar(end, self.mapToScene(pos)):
+            end = None  # a busbar has terminals all along it: pressing on the bar moves it (wires are drawn to it)
         if end is not None:
             self._gesture = "wire"
             self.wire_from = end
@@ -405,7 +426,7 @@ class EditorCanvas(QGraphicsView):
                 self.select([uuid])
             self._gesture = "move"
             self._moved = False
-            self._anchor = uuid if not isinstance(self.diagram.items[uuid], Wire) else ""
+            self._grip = self._grip_of(uuid)
             self._start = {u: self.diagram.items[u].position for u in self._movable()}  # type: ignore[union-attr]
             return
         else:
@@ -443,9 +464,9 @@ class EditorCanvas(QGraphicsView):
         """Move the dragged items through the model (their wires re-route as the hand moves)."""
         a, b = self._grid_point(self._press), self._grid_point(pos)
         dx, dy = b[0] - a[0], b[1] - a[1]
-        if snap:  # the item under the pointer lands on the grid; the others keep their distance to it
-            ax, ay = self._start.get(self._anchor, (0.0, 0.0))
-            dx, dy = arrange.snapped(ax + dx) - ax, arrange.snapped(ay + dy) - ay
+        if snap:  # the pressed item's first terminal (or corner) lands on the grid; the others keep their distance
+            rx, ry = self._grip
+            dx, dy = arrange.snapped(rx + dx) - rx, arrange.snapped(ry + dy) - ry
         for uuid, (x, y) in self._start.items():
             if uuid in self.diagram.items and self.diagram.items[uuid].position != (x + dx, y + dy):  # type: ignore[union-attr]
                 self.diagram.move(uuid, (x + dx, y + dy))
@@ -520,11 +541,10 @@ class EditorCanvas(QGraphicsView):
         actions = ((QKeySequence.StandardKey.Copy, self.copy_selected), (QKeySequence.StandardKey.Cut,
                    self.cut_selected), (QKeySequence.StandardKey.Paste, self.paste),
                    (QKeySequence.StandardKey.SelectAll, self.select_all))  # fmt: skip
-        for sequence, action in actions:
-            if event.matches(sequence):
-                action()
-                return
-        if key == Qt.Key.Key_D and mods & Qt.KeyboardModifier.ControlModifier:
+        chosen = next((action for sequence, action in actions if event.matches(sequence)), None)
+        if chosen is not None:
+            chosen()
+        elif key == Qt.Key.Key_D and mods & Qt.KeyboardModifier.ControlModifier:
             self.duplicate()
         elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and plain:
             self.delete_selected()
@@ -533,9 +553,7 @@ class EditorCanvas(QGraphicsView):
         elif key == Qt.Key.Key_F and plain:
             self.flip_selected()
         elif key in steps and plain:
-            dx, dy = steps[key]
-            n = 5 if shift else 1
-            self.nudge(dx * n, dy * n)
+            self.nudge(steps[key][0] * (5 if shift else 1), steps[key][1] * (5 if shift else 1))
         elif key == Qt.Key.Key_Escape:
             self.cancel()
         elif key == Qt.Key.Key_Space and not event.isAutoRepeat():
