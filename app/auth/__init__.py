@@ -5,6 +5,7 @@
 """
 
 from .audit import Action, AuditEntry, AuditLog, Result, export_audit
+from .first_start import NoAdministrator, ensure_first_admin
 from .model import (
     ROLE_PERMISSIONS,
     AccountDisabled,
@@ -38,6 +39,7 @@ __all__ = [
     "AuthUnavailable",
     "BadCredentials",
     "BadUserInput",
+    "NoAdministrator",
     "PasswordRejected",
     "Permission",
     "PermissionDenied",
@@ -51,6 +53,7 @@ __all__ = [
     "UserConflict",
     "UserStore",
     "check_password",
+    "ensure_first_admin",
     "export_audit",
     "password_problems",
 ]

@@ -159,8 +159,9 @@ class AuditLog:
 
     def query(self, since: int | None = None, until: int | None = None, user: str | None = None,
               actions: Iterable[Action | str] | None = None, limit: int = 1000,
-              results: Iterable[Result | str] | None = None) -> list[AuditEntry]:
-        """Rows with ``since <= ts < until`` (ms UTC), of ``user``, of any of ``actions``, newest first."""
+              results: Iterable[Result | str] | None = None, target: str | None = None) -> list[AuditEntry]:
+        """Rows with ``since <= ts < until`` (ms UTC), of ``user``, of any of ``actions`` and ``results``,
+        about ``target`` (e.g. "alarm 17"), newest first."""
         if not isinstance(limit, int) or not 0 < limit <= MAX_QUERY_ROWS:
             raise BadUserInput(f"条数须在 1 到 {MAX_QUERY_ROWS} 之间", f"the limit is 1 to {MAX_QUERY_ROWS} rows")
         if since is not None and until is not None and until < since:
@@ -174,6 +175,8 @@ class AuditLog:
             stmt = stmt.where(table.c.user_name == user)
         if actions is not None:
             stmt = stmt.where(table.c.action.in_([str(a) for a in actions]))
+        if target is not None:
+            stmt = stmt.where(table.c.target == target)
         if results is not None:
             stmt = stmt.where(table.c.result.in_([str(Result(r)) for r in results]))
         rows = self._db.read("reading the audit log", lambda conn: list(conn.execute(stmt)))

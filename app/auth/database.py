@@ -53,12 +53,13 @@ class AuthDatabase:
         with self._lock:
             if self._reader is not None:
                 return
-            if self._given is not None:
-                engines = (self._given, self._given)
-            else:
-                reader = make_engine(self._url, "reader", self._busy_timeout)
-                engines = (make_engine(self._url, "writer", self._busy_timeout), reader)
+            engines: tuple[Engine, ...] = ()
             try:
+                if self._given is not None:
+                    engines = (self._given, self._given)
+                else:
+                    engines = (make_engine(self._url, "writer", self._busy_timeout),
+                               make_engine(self._url, "reader", self._busy_timeout))
                 migrate(engines[1])
             except HistorianError as exc:
                 if self._given is None:

@@ -66,6 +66,8 @@ def _classes(password: str) -> int:
 
 def password_problems(password: str, name: str = "") -> list[Reason]:
     """Every rule of the policy ``password`` breaks for user ``name`` (empty: acceptable)."""
+    if not isinstance(password, str):
+        return [Reason("not_text", "密码须为文字", "a password is text")]
     text = normalise(password)
     low = text.lower()
     reasons: list[Reason] = []
@@ -109,6 +111,8 @@ class Argon2Hasher:
 
     def verify(self, stored: str, password: str) -> bool:
         """Whether ``password`` matches the stored hash; a damaged hash never matches (and is logged)."""
+        if not isinstance(password, str) or not isinstance(stored, str):
+            return False
         try:
             return self._hasher.verify(stored, normalise(password))
         except VerifyMismatchError:

@@ -195,8 +195,12 @@ class UserStore:
         def succeed(conn: Connection, _t: int) -> User | AuthError:
             fresh = _find(conn, row.name, lock=True)
             if fresh is None or fresh.password_hash != row.password_hash:  # deleted or changed meanwhile
+                self.audit.write(conn, Action.LOGIN_FAILED, user=row.name, target=row.name, address=address,
+                                 detail="password changed or user deleted meanwhile", result=Result.FAILED, ts=now)
                 return BadCredentials()
             if fresh.locked_until is not None and fresh.locked_until > now:  # locked by others meanwhile
+                self.audit.write(conn, Action.LOGIN_FAILED, user=row.name, target=row.name, address=address,
+                                 detail="account locked", result=Result.REFUSED, ts=now)
                 return AccountLocked(fresh.locked_until)
             if fresh.disabled:
                 self.audit.write(conn, Action.LOGIN_FAILED, user=fresh.name, target=fresh.name, address=address,
@@ -216,9 +220,9 @@ class UserStore:
 
     def change_password(self, name: str, old: str, new: str, address: str = "") -> User:
         """A user changes their own password; a wrong ``old`` counts as a failed login."""
-        self._check_own_password(name, old, address)
 
         def steps() -> User:
+            self._check_own_password(name, old, address)
             reasons = password_problems(new, name)
             if new == old:
                 reasons.append(Reason("same_as_old", "新密码不能与旧密码相同", "the new password equals the old one"))
@@ -421,6 +425,10 @@ class UserStore:
         row = _find(conn, name, lock=True)
         if row is None:
             return BadCredentials()
+        if row.locked_until is not None and row.locked_until > now:  # locked by a concurrent failure: not longer
+            self.audit.write(conn, Action.LOGIN_FAILED, user=row.name, target=row.name, detail="account locked",
+                             address=address, result=Result.REFUSED, ts=now)
+            return AccountLocked(row.locked_until)
         count, first, until = _next_failure(row.failed_logins, row.first_failure_at, row.locked_until, now)
         conn.execute(update(table).where(table.c.name == row.name)
                      .values(failed_logins=count, first_failure_at=first, locked_until=until))

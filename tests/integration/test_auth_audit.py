@@ -53,6 +53,7 @@ def test_queries_filter_and_come_newest_first(audit):
     assert [e.user for e in audit.query(actions=[Action.LOGIN, Action.LOGIN_FAILED])] == ["li", "zhang"]
     assert [e.user for e in audit.query(results=[Result.FAILED])] == ["li"]
     assert len(audit.query(limit=2)) == 2
+    assert [e.action for e in audit.query(target="alarm 17")] == [Action.ACKNOWLEDGE]
     ack = audit.query(actions=[Action.ACKNOWLEDGE])[0]
     assert ack.to_json() == {"id": ack.id, "ts": T0 + 1000, "user": "zhang", "action": "acknowledge",
                              "target": "alarm 17", "detail": "已通知检修", "address": "10.0.0.7", "result": "ok"}

@@ -18,6 +18,7 @@ from app.auth import (
     AccountLocked,
     Action,
     Argon2Hasher,
+    AuthUnavailable,
     BadCredentials,
     BadUserInput,
     PasswordRejected,
@@ -208,8 +209,8 @@ def test_a_user_changes_their_own_password(store, clock):
     assert user.password_changed_at == T0 + 5000 and user.failed_logins == 0
     assert store.authenticate("zhang", "Brand-new-secret-9").name == "zhang"
     changes = store.audit.query(actions=[Action.PASSWORD_CHANGE])
-    assert [(e.user, e.result) for e in changes] == [("zhang", Result.OK), ("zhang", Result.REFUSED),
-                                                      ("zhang", Result.REFUSED)]
+    assert [(e.user, e.result) for e in changes] == [("zhang", Result.OK)] + [("zhang", Result.REFUSED)] * 3
+    assert changes[-1].detail == "wrong user name or password"  # the wrong old password
     assert "Brand-new" not in " ".join(e.detail for e in store.audit.query())  # never a password in the log
 
 
@@ -290,3 +291,27 @@ def test_a_stronger_hasher_rehashes_at_the_next_login(db_url, clock):
         assert users.authenticate("admin", ADMIN_PW).name == "admin"
     finally:
         users.close()
+
+
+def test_a_given_engine_is_used_as_it_is(sqlite_url, clock):
+    engine = create_engine(database_url(sqlite_url))
+    users = UserStore(engine, hasher=Argon2Hasher(profiles.CHEAPEST), clock=clock)
+    try:
+        users.create_first_admin("admin", ADMIN_PW)
+        assert users.authenticate("admin", ADMIN_PW).role is Role.ADMINISTRATOR
+    finally:
+        users.close()
+    with engine.connect() as conn:  # closing the store leaves the caller's engine usable
+        assert conn.execute(select(auth_user.c.name)).scalars().all() == ["admin"]
+    engine.dispose()
+
+
+def test_an_unusable_database_is_said_in_words(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    users = UserStore(blocker / "history.sqlite", hasher=Argon2Hasher(profiles.CHEAPEST))
+    with pytest.raises(AuthUnavailable) as refused:
+        users.needs_first_admin()
+    assert refused.value.status == 503 and "cannot be opened" in refused.value.message_en
+    with pytest.raises(AuthUnavailable, match=r"SQLite or PostgreSQL"):
+        UserStore("mysql://db/x")
