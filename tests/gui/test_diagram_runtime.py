@@ -160,11 +160,18 @@ def test_alarm_marks_follow_raise_ack_and_clear(qtbot, view):
     # the initial list: a device alarm marks the symbol of that device (the temperature controller)
     tc = names["TC1"]
     hot = alarm(3, "TC1.Ta", Level.MINOR, AlarmState.ACTIVE_ACKED, "Winding hot", device="TC1")
-    v.set_alarms([hot, tripped])
+    v.set_alarms([hot, tripped.evolve(raised_at=TS + 10_000)])  # raised again, after the shelving event
     assert set(v.marks) == {tc.uuid, qf.uuid}
     assert v.marks[tc.uuid].level == 3 and not v.marks[tc.uuid].blinking
     v.set_alarms([])
     assert not v.marks
+
+    # the initial list answers a request: an acknowledgement that arrived meanwhile is newer and wins
+    raised = alarm(4, pos, Level.MAJOR, AlarmState.ACTIVE_UNACKED, "Breaker QF-F1-1 opened")
+    acked = raised.evolve(state=AlarmState.ACTIVE_ACKED, acked_at=TS + 5000)
+    v.on_alarm_events([AlarmEvent(acked, Change.ACKED, TS + 5000)])
+    v.set_alarms([raised])
+    assert not v.marks[qf.uuid].blinking
 
 
 def test_the_mark_is_drawn_in_the_level_colour(qtbot, view):

@@ -135,6 +135,7 @@ class DiagramView(QGraphicsView):
         self.alarms: dict[int, Alarm] = {}
         self._targets: dict[int, set[str]] = {}
         self.marks: dict[str, AlarmMark] = {}
+        self._evented: dict[int, tuple[int, Alarm]] = {}  # since the last `set_alarms`: (event ts, snapshot)
         self._by_device: dict[str, set[str]] = {}
         self._by_point: dict[str, set[str]] = {}
         self._index()
@@ -274,7 +275,21 @@ class DiagramView(QGraphicsView):
     # -- alarms ---------------------------------------------------------------------------------
 
     def set_alarms(self, alarms: list[Alarm]) -> None:
-        """The whole active list (at opening, from ``source.alarms()``): badges follow it exactly."""
+        """The whole active list (at opening, from ``source.alarms()``): badges follow it.
+
+        The list answers a request; alarm events that arrived while it was on its way are
+        newer than it and win (an alarm acknowledged meanwhile must not blink again).
+        """
+        newer = self._evented
+        self._evented = {}
+        merged = {a.id: a for a in alarms}
+        for alarm_id, (ts, alarm) in newer.items():
+            listed = merged.get(alarm_id)
+            if listed is None or ts >= _changed_at(listed):
+                merged[alarm_id] = alarm
+        self._show_only(list(merged.values()))
+
+    def _show_only(self, alarms: list[Alarm]) -> None:
         touched = set().union(*self._targets.values()) if self._targets else set()
         self.alarms.clear()
         self._targets.clear()
@@ -286,6 +301,7 @@ class DiagramView(QGraphicsView):
         """Alarm changes as the bridge delivers them (in order): raise, ack, clear, normal, shelve."""
         touched: set[str] = set()
         for event in events:
+            self._evented[event.alarm.id] = (event.ts, event.alarm)
             touched |= self._take(event.alarm)
         self._refresh_marks(touched)
 
@@ -391,7 +407,7 @@ class DiagramView(QGraphicsView):
         alarms = list(self.alarms.values())
         self.alarms.clear()
         self._targets.clear()
-        self.set_alarms(alarms)
+        self._show_only(alarms)
         self._apply_looks()
 
     def detach(self) -> None:
@@ -465,6 +481,11 @@ class DiagramView(QGraphicsView):
         menu = self.context_menu(event.pos())
         menu.exec(event.globalPos())
         menu.deleteLater()
+
+
+def _changed_at(alarm: Alarm) -> int:
+    """When the snapshot last changed, as far as it tells."""
+    return max(t for t in (alarm.raised_at, alarm.acked_at, alarm.cleared_at) if t is not None)
 
 
 def _points_of(placed: PlacedSymbol) -> set[str]:
