@@ -315,3 +315,59 @@ def test_an_unusable_database_is_said_in_words(tmp_path):
     assert refused.value.status == 503 and "cannot be opened" in refused.value.message_en
     with pytest.raises(AuthUnavailable, match=r"SQLite or PostgreSQL"):
         UserStore("mysql://db/x")
+
+
+def test_two_stores_on_one_database_count_failures_together(store, db_url, clock):
+    # a console and the server (or two server processes): their own engines and locks, one database
+    other = UserStore(db_url, hasher=Argon2Hasher(profiles.CHEAPEST), clock=clock)
+    outcomes = []
+    barrier = threading.Barrier(2 * MAX_FAILURES)
+
+    def attempt(users: UserStore) -> None:
+        barrier.wait()
+        try:
+            users.authenticate("zhang", "wrong-Password-1")
+        except (BadCredentials, AccountLocked) as exc:
+            outcomes.append(type(exc))
+
+    threads = [threading.Thread(target=attempt, args=(s,)) for s in (store, other) * MAX_FAILURES]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(outcomes) == 2 * MAX_FAILURES
+        assert outcomes.count(BadCredentials) == MAX_FAILURES - 1  # the 5th failure locks, later ones are refused
+        assert store.user("zhang").failed_logins == MAX_FAILURES
+        assert other.user("zhang").locked_until == T0 + LOCKOUT_MS
+        assert len(other.audit.query(user="zhang", actions=[Action.LOCKED])) == 1
+    finally:
+        other.close()
+
+
+def test_two_first_starts_at_once_make_one_administrator(db_url, clock):
+    stores = [UserStore(db_url, hasher=Argon2Hasher(profiles.CHEAPEST), clock=clock) for _ in range(2)]
+    for s in stores:
+        s.open()
+    results = {}
+    barrier = threading.Barrier(2)
+
+    def first(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = stores[i].create_first_admin(f"admin{i}", ADMIN_PW)
+        except UserConflict as exc:
+            results[i] = exc
+
+    threads = [threading.Thread(target=first, args=(i,)) for i in range(2)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        kinds = sorted(type(r).__name__ for r in results.values())
+        assert kinds == ["User", "UserConflict"]
+        assert len(stores[0].users()) == 1
+    finally:
+        for s in stores:
+            s.close()
