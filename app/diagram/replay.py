@@ -11,6 +11,9 @@ query; this module holds the decisions that need no widget, so they are tested a
   history (stored on change, so each stored sample is a candidate change), in the symbols' words;
 * `window_events`: those changes and the alarm journal rows of the diagram's devices in the
   window, fetched through the `DataSource` on its loop;
+* `WindowValues`: every shown point's stored samples over the window, fetched once in the
+  background (`window_values`), so that stepping, playing and dragging are answered in memory
+  in milliseconds instead of one as-of query each (hundreds of ms for a thousand points);
 * `diagram_for`: which of the site's diagrams to open for an alarm's device or point.
 """
 
@@ -21,6 +24,8 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from app.alarms.journal import JournalEntry
 from app.alarms.model import JournalQuery
@@ -36,6 +41,8 @@ BEFORE_MS = 5 * 60_000  # the window starts this long before the chosen time
 AFTER_MS = 10 * 60_000  # and ends this long after it
 RESOLUTION_MS = 1000  # the slider's step
 HISTORY_POINTS = 5000  # a switch point's history in the window is raw up to this many samples
+WINDOW_POINTS = 100_000  # a shown point's history in the window is raw up to this many samples (15 min at 10 Hz)
+SETTLE_MS = 3000  # the newest seconds may still be on their way into the historian: not held, asked
 
 
 def window_around(at_ms: int) -> tuple[int, int]:
@@ -189,6 +196,68 @@ async def window_events(source: DataSource, diagram: Diagram, start: int, end: i
     # at one instant: the switch first (it raised the alarm), then the journal rows in the order written
     events.sort(key=lambda e: (e.ts, 0, 0) if isinstance(e, SwitchChange) else (e.ts, 1, e.id))
     return events
+
+
+class WindowValues:
+    """Each point's stored samples from just before ``start`` to ``end``: as-of answers in memory.
+
+    Built from the as-of answer at ``start`` (the value each point had when the window opens,
+    however long ago it was stored) and each point's raw history over the window.  `at(ts)` is
+    then what `DataSource.as_of` would answer for any ``ts`` in ``[start, end]``.
+    """
+
+    def __init__(self, start: int, end: int, series: Mapping[str, tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
+        self.start = int(start)
+        self.end = int(end)
+        self.series = dict(series)
+
+    @classmethod
+    def of(cls, start: int, end: int, before: Mapping[str, Sample],
+           steps: Mapping[str, Sequence[tuple[int, float, Quality]]]) -> WindowValues:  # fmt: skip
+        """From the samples at the window's start and each point's samples within it."""
+        series: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        for point in set(before) | set(steps):
+            rows = [(int(t), float(v), int(q)) for t, v, q in steps.get(point, ()) if start <= t <= end]
+            prior = before.get(point)
+            if prior is not None and (not rows or rows[0][0] > prior.ts):
+                rows.insert(0, (int(prior.ts), float(prior.value), int(prior.quality)))
+            if rows:
+                ts, value, quality = zip(*rows, strict=True)
+                series[point] = (np.asarray(ts, np.int64), np.asarray(value, np.float64), np.asarray(quality, np.uint8))
+        return cls(start, end, series)
+
+    def covers(self, ts: int) -> bool:
+        """Whether ``ts`` is answered from memory."""
+        return self.start <= ts <= self.end
+
+    def at(self, ts: int) -> dict[str, Sample]:
+        """Each point's last sample at or before ``ts`` (points with none are absent)."""
+        out: dict[str, Sample] = {}
+        qualities = list(Quality)
+        for point, (times, values, quality) in self.series.items():
+            i = int(np.searchsorted(times, ts, side="right")) - 1
+            if i >= 0:
+                out[point] = Sample(point, int(times[i]), float(values[i]), qualities[int(quality[i])])
+        return out
+
+
+async def window_values(source: DataSource, points: Iterable[str], start: int, end: int) -> WindowValues | None:
+    """Fetch every point's samples over ``[start, end]`` (on the source's loop); None when a point's
+    history came back bucketed or failed — then the window is answered by as-of queries only.
+
+    A point the historian never stored simply has no values."""
+    wanted = sorted(set(points))
+    before = await source.as_of(wanted, start) if wanted else {}
+    histories = await asyncio.gather(*(source.history(p, start, end + 1, WINDOW_POINTS) for p in wanted),
+                                     return_exceptions=True)  # fmt: skip
+    steps: dict[str, list[tuple[int, float, Quality]]] = {}
+    for point, history in zip(wanted, histories, strict=True):
+        if isinstance(history, KeyError):  # a point never stored (UnknownPoint): it had no value then
+            continue
+        if isinstance(history, BaseException) or not history.raw:
+            return None
+        steps[point] = history.samples
+    return WindowValues.of(start, end, before, steps)
 
 
 def diagram_for(diagrams: Iterable[Diagram], device: str | None, point: str | None = None,

@@ -19,7 +19,7 @@ from app.alarms.model import Alarm
 from app.config import load_site
 from app.diagram.energise import Energy
 from app.diagram.fileformat import loads
-from app.diagram.replay import SwitchChange, diagram_for
+from app.diagram.replay import SwitchChange, diagram_for, slider_time
 from app.diagram.symbols import load_library
 from app.sources.direct import DirectSource
 from tests.bench.diagram import by_name
@@ -84,7 +84,7 @@ def tripped(qtbot, tmp_path):
             return bool(alarms)
 
         qtbot.waitUntil(alarm_raised, timeout=30_000)
-        qtbot.wait(1500)  # a second or two of the tripped plant, so "after the trip" is in the past
+        qtbot.wait(4000)  # seconds of the tripped plant: "after the trip" is in the past, and settled
         yield bridge, trip_ts, alarms[-1], began
     finally:
         bridge.stop()
@@ -128,6 +128,17 @@ def drag(slider, xs: list[int]) -> None:
     send(QEvent.Type.MouseButtonRelease, xs[-1], Qt.MouseButton.NoButton)
 
 
+def drag_across(slider, back_to: float) -> list[int]:
+    """Drag the handle right to the end and back to ``back_to`` of the way; the slider values passed."""
+    left, right = 10, slider.width() - 10
+    xs = list(range(left, right, 2)) + list(range(right, left + int((right - left) * back_to), -3))
+    moved: list[int] = []
+    slider.valueChanged.connect(moved.append)
+    drag(slider, xs)
+    slider.valueChanged.disconnect(moved.append)
+    return moved
+
+
 def test_replay_shows_the_plant_before_and_after_a_feeder_trip(qtbot, tripped):
     bridge, trip_ts, alarm, began = tripped
     diagrams = site_diagrams(qtbot, bridge)
@@ -154,6 +165,12 @@ def test_replay_shows_the_plant_before_and_after_a_feeder_trip(qtbot, tripped):
     assert alarm.raised_at >= trip_ts
     assert state_at(qtbot, window, qf.uuid, alarm.raised_at) == ("open", Energy.DEAD)
     assert window.time_label.text().startswith(window.picker.dateTime().toString("yyyy-MM-dd HH:mm:ss"))
+    # meanwhile the window's samples are fetched once; from memory a step answers as the as-of query does
+    qtbot.waitUntil(lambda: window.held is not None, timeout=30_000)
+    held = window.held
+    assert held.covers(window.start_ms) and held.covers(trip_ts + 1000)
+    for ts in (trip_ts - 1000, trip_ts, trip_ts + 1000, window.start_ms):
+        assert held.at(ts) == ask(qtbot, bridge, lambda source, ts=ts: source.as_of(window.watched, ts))
 
     # the events: the trip as a switch change, and its alarm; clicking the trip shows that moment
     qtbot.waitUntil(lambda: any(isinstance(e, SwitchChange) and e.name == "QF1-01" for e in window.events),
@@ -161,12 +178,12 @@ def test_replay_shows_the_plant_before_and_after_a_feeder_trip(qtbot, tripped):
     change = next(e for e in window.events if isinstance(e, SwitchChange) and e.name == "QF1-01")
     assert (change.ts, change.before, change.after) == (trip_ts, "closed", "open")
     assert any(getattr(e, "alarm_id", None) == alarm.id and e.change == "raised" for e in window.events)
-    item = window.event_item(lambda e: e is change)
+    item = window.event_list.item_of(lambda e: e is change)
     assert item is not None and "QF1-01" in item.text(1)
     window.set_time(trip_ts - 120_000)
     qtbot.waitUntil(lambda: window.shown_ms == trip_ts - 120_000, timeout=15_000)
-    rect = window.event_list.visualItemRect(item)
-    qtbot.mouseClick(window.event_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    rect = window.event_list.tree.visualItemRect(item)
+    qtbot.mouseClick(window.event_list.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert state_at(qtbot, window, qf.uuid, trip_ts) == ("open", Energy.DEAD)
 
     # a second before the trip: closed, its outgoing side live, its current shown
@@ -179,6 +196,7 @@ def test_replay_shows_the_plant_before_and_after_a_feeder_trip(qtbot, tripped):
     # the step buttons move by what they say; a minute before the trip the plant had not started
     # (it ran seconds): the historian knows nothing then, every value shows "—", the breaker is unknown
     seen = set()
+    asked = len(window.asked)
     for seconds, expected in ((-10, -11_000), (-60, -71_000), (60, -11_000), (10, -1000), (1, 0)):
         qtbot.mouseClick(window.step_buttons[seconds], Qt.MouseButton.LeftButton)
         ts = trip_ts + expected
@@ -191,21 +209,15 @@ def test_replay_shows_the_plant_before_and_after_a_feeder_trip(qtbot, tripped):
             assert state == ("open", Energy.DEAD)
         seen.add(state[0])
     assert seen == {"unknown", "closed", "open"}
+    assert len(window.asked) == asked  # all answered from memory
 
-    # dragging the slider fast: one as-of query out at a time, the newest position asked last
-    asked = len(window.asked)
-    slider = window.slider
-    left, right = 10, slider.width() - 10
-    xs = list(range(left, right, 2)) + list(range(right, left + (right - left) // 3, -3))
-    moved: list[int] = []
-    slider.valueChanged.connect(moved.append)
-    drag(slider, xs)
-    qtbot.waitUntil(lambda: window.outstanding == 0 and window.pending.in_flight is None, timeout=15_000)
-    assert len(moved) > 100
-    assert window.most_outstanding == 1
-    assert len(window.asked) - asked < len(moved) / 3
-    assert window.shown_ms == window.wanted_ms == window.asked[-1]
-    assert window.slider.value() == moved[-1] or window.wanted_ms == window.limit_ms()
+    # dragging the slider fast over the held window: at most one picture per turn of the event loop,
+    # the last one of where the hand stopped
+    rendered = window.rendered
+    moved = drag_across(window.slider, back_to=0.25)
+    qtbot.waitUntil(lambda: window.shown_ms == window.wanted_ms and window.outstanding == 0, timeout=15_000)
+    assert len(moved) > 100 and 0 < window.rendered - rendered < len(moved)
+    assert window.wanted_ms == slider_time(window.start_ms, moved[-1])
 
     # play at 20x from a minute before the trip: the picture moves forward by itself
     window.set_time(trip_ts - 60_000)
@@ -225,8 +237,22 @@ def test_replay_shows_the_plant_before_and_after_a_feeder_trip(qtbot, tripped):
     assert state_at(qtbot, window, qf.uuid, window.at_ms)[0] in ("closed", "unknown")
     window.close()
 
+    # without the held window every step asks as-of: a fast drag keeps one query out at a time and
+    # asks the newest position when it answers, never a queue of them
+    asking = ReplayWindow(bridge, diagram, bridge.site(), trip_ts, TZ, prefetch=False)
+    qtbot.addWidget(asking)
+    asking.show()
+    assert state_at(qtbot, asking, qf.uuid, trip_ts) == ("open", Energy.DEAD)
+    moved = drag_across(asking.slider, back_to=0.3)
+    qtbot.waitUntil(lambda: asking.outstanding == 0 and asking.pending.in_flight is None, timeout=15_000)
+    assert len(moved) > 100
+    assert asking.most_outstanding == 1 and asking.held is None and asking.rendered == 0
+    assert len(asking.asked) - 1 < len(moved) / 3
+    assert asking.shown_ms == asking.wanted_ms == asking.asked[-1] == slider_time(asking.start_ms, moved[-1])
+    asking.close()
+
     # a window closed before its first answer came back drops the answer (no deleted-widget errors)
-    other = ReplayWindow(bridge, diagram, bridge.site(), trip_ts, TZ)
+    other = ReplayWindow(bridge, diagram, bridge.site(), trip_ts, TZ, prefetch=False)
     qtbot.addWidget(other)
     other.show()
     other.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from app.diagram.fileformat import load
@@ -12,6 +13,7 @@ from app.diagram.replay import (
     BEFORE_MS,
     NewestOnly,
     SwitchChange,
+    WindowValues,
     devices_of,
     diagram_for,
     history_steps,
@@ -128,3 +130,44 @@ def test_an_alarm_opens_the_diagram_that_draws_its_point_in_its_room(demo):
     assert diagram_for([overview, lv], "HV-IN", "HV-IN.DI1") is lv
     assert diagram_for(demo, "NOPE", "NOPE.x") is None
     assert diagram_for([], "F1-01", "F1-01.DI1") is None
+
+
+def test_the_window_held_in_memory_answers_as_the_historians_as_of_query_does(tmp_path):
+    """Every second of a window answered from memory equals the historian's own as-of answer."""
+    from app.historian import Historian, PointInfo
+    from app.model import PointKind
+
+    rng = np.random.default_rng(4)
+    seconds = 1200
+    end = T0 + seconds * 1000
+    h = Historian(tmp_path / "h.sqlite", clock=lambda: end / 1000)
+    h.open()
+    try:
+        points = [PointInfo(f"D{i}.DI1", kind=PointKind.DIGITAL, deadband=0, max_interval_s=300) for i in range(6)]
+        points += [PointInfo(f"D{i}.I", "A", deadband=2.0, max_interval_s=300) for i in range(6)]
+        h.register_points(points)
+        names = [p.id for p in points]
+        for s in range(seconds):
+            if s > 200 and rng.random() < 0.05:  # a gateway drops out now and then: bad quality stored
+                quality = np.where(rng.random(len(names)) < 0.3, int(Quality.COMM_FAIL), int(Quality.GOOD))
+            else:
+                quality = np.zeros(len(names), np.uint8)
+            values = np.r_[(rng.random(6) < 0.01) * 1.0 + (s // 300) % 2, 100 + 10 * np.sin(s / 60 + np.arange(6))]
+            h.write_arrays(names, np.full(len(names), T0 + s * 1000), values, quality)
+        h.compact(merge=True)
+        start, stop = T0 + 400_000 + 123, T0 + 1_000_000
+        before = h.as_of_many([*names, "never.stored"], start)
+        steps = {p: h.history(p, start, stop + 1, 100_000).samples for p in names}
+        held = WindowValues.of(start, stop, before, steps)
+        assert held.covers(start) and held.covers(stop) and not held.covers(stop + 1)
+        for ts in [start, stop, *rng.integers(start, stop, 120).tolist()]:
+            assert held.at(int(ts)) == h.as_of_many(names, int(ts)), ts
+    finally:
+        h.close()
+
+
+def test_a_point_without_history_is_absent_and_one_with_only_an_old_value_keeps_it():
+    old = Sample("p", T0 - 3_600_000, 1.0, Quality.GOOD)  # stored an hour before, unchanged since
+    held = WindowValues.of(T0, T0 + 60_000, {"p": old}, {"p": [], "q": [(T0 + 5000, 2.0, Quality.STALE)]})
+    assert held.at(T0) == {"p": old}
+    assert held.at(T0 + 5000) == {"p": old, "q": Sample("q", T0 + 5000, 2.0, Quality.STALE)}

@@ -6,6 +6,12 @@ query, asked through the bridge on the core loop — never on the GUI thread.  S
 coalesced (`app.diagram.replay.NewestOnly`): one query in flight at most, the newest wanted
 time next, so a fast drag never queues hundreds of queries behind the hand.
 
+An as-of query for a thousand points takes hundreds of milliseconds, so meanwhile the whole
+window's samples are fetched once in the background (`app.diagram.replay.WindowValues`); from
+then on a step is answered in memory and drawn at the next turn of the event loop (one drawing
+per turn however fast the hand drags).  Times the held window does not reach (the last seconds
+before now) are still asked as-of.
+
 Nobody may mistake it for live: an amber REPLAY banner above, an amber frame round the
 diagram with the shown time written on it, the time large in the site's timezone, and
 `DiagramView.live` off (no change-of-state flashing; absent values show "—").
@@ -15,34 +21,20 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import shiboken6
-from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    QCoreApplication,
-    QDateTime,
-    QEvent,
-    QObject,
-    Qt,
-    QTimer,
-    QTimeZone,
-    Signal,
-)
-from PySide6.QtGui import QBrush, QCloseEvent, QFont, QPalette
+from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, QTimer, QTimeZone, Signal
+from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSlider,
     QSplitter,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -51,52 +43,27 @@ from app.alarms.journal import JournalEntry
 from app.alarms.model import Alarm
 from app.diagram.model import Diagram
 from app.diagram.replay import (
+    SETTLE_MS,
     NewestOnly,
     ReplayEvent,
-    SwitchChange,
+    WindowValues,
     slider_position,
     slider_time,
     window_around,
     window_events,
+    window_values,
 )
 from app.model import Sample
 from app.sources.base import DataSource, SiteModel
-from widgets.alarms.words import LEVEL_FILL, LEVEL_TEXT, change_word, chinese
 from widgets.bridge import SourceBridge, describe
+from widgets.topology.replay_events import ReplayEventList, site_time
 from widgets.topology.runtime import DiagramView
 
 log = logging.getLogger(__name__)
 
-_CONTEXT = "ReplayWindow"
 REPLAY_COLOUR = "#e08a00"  # amber: the colour of "not live" everywhere in this window
 STEPS_S = (-60, -10, -1, 1, 10, 60)
 SPEEDS = (1, 5, 20)
-_EVENT_TIME = Qt.ItemDataRole.UserRole
-
-#: A switching device's states (the symbols' state words) in the operator's words.
-_STATE_WORDS = {
-    "closed": QT_TRANSLATE_NOOP("ReplayWindow", "closed"),
-    "open": QT_TRANSLATE_NOOP("ReplayWindow", "open"),
-    "withdrawn": QT_TRANSLATE_NOOP("ReplayWindow", "withdrawn"),
-    "inserted": QT_TRANSLATE_NOOP("ReplayWindow", "inserted"),
-    "blown": QT_TRANSLATE_NOOP("ReplayWindow", "blown"),
-    "intact": QT_TRANSLATE_NOOP("ReplayWindow", "intact"),
-}
-
-
-def state_word(state: str | None) -> str:
-    """A switch state in the operator's words; None is a state nobody knew (bad quality)."""
-    if state is None:
-        return QCoreApplication.translate(_CONTEXT, "unknown")
-    source = _STATE_WORDS.get(state)
-    return QCoreApplication.translate(_CONTEXT, source) if source else state
-
-
-def site_time(ts_ms: int, tz: ZoneInfo) -> str:
-    """A time as the site's clock showed it; milliseconds only when the time is not on a whole second."""
-    when = datetime.fromtimestamp(ts_ms / 1000, tz)
-    text = when.strftime("%Y-%m-%d %H:%M:%S")
-    return text + f".{ts_ms % 1000:03d}" if ts_ms % 1000 else text
 
 
 def _offset_text(delta_ms: int) -> str:
@@ -113,7 +80,8 @@ class ReplayWindow(QWidget):
     shown = Signal(object)  # int ms UTC (a Qt int is 32 bits)
 
     def __init__(self, bridge: SourceBridge, diagram: Diagram, site: SiteModel, at_ms: int, tz: ZoneInfo,
-                 parent: QWidget | None = None, *, opened_at: Alarm | JournalEntry | None = None) -> None:  # fmt: skip
+                 parent: QWidget | None = None, *, opened_at: Alarm | JournalEntry | None = None,
+                 prefetch: bool = True) -> None:  # fmt: skip
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
         self.bridge = bridge
@@ -121,7 +89,6 @@ class ReplayWindow(QWidget):
         self.site = site
         self.tz = tz
         self.opened_at = opened_at
-        self._devices = {d.id: (d.name, d.name_en) for d in site.devices}
         self.at_ms = int(at_ms)
         self.start_ms, self.end_ms = window_around(self.at_ms)
         self.wanted_ms = self.at_ms
@@ -130,8 +97,15 @@ class ReplayWindow(QWidget):
         self.asked: list[int] = []  # every as-of time asked, in order (what a fast drag cost)
         self.outstanding = 0  # as-of queries out now; `most_outstanding` is the most ever at once
         self.most_outstanding = 0
-        self.events: list[ReplayEvent] = []
         self._events_generation = 0
+        self.prefetch = prefetch  # hold the window's samples in memory (False: every step asks as-of)
+        self.held: WindowValues | None = None
+        self.rendered = 0  # pictures drawn from the held window
+        self._held_generation = 0
+        self._render = QTimer(self)  # one picture from memory per event-loop turn, of the newest time
+        self._render.setSingleShot(True)
+        self._render.setInterval(0)
+        self._render.timeout.connect(self._render_held)
         self._closed = False
 
         self.banner = QLabel(self)
@@ -170,28 +144,14 @@ class ReplayWindow(QWidget):
         self.stamp.move(14, 14)  # the diagram's top-left corner, inside the frame
         self.stamp.raise_()
 
-        self.event_list = QTreeWidget(self)
-        self.event_list.setColumnCount(2)
-        self.event_list.setRootIsDecorated(False)
-        self.event_list.setUniformRowHeights(True)
-        self.event_list.setWordWrap(False)
-        self.event_list.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.event_list.itemClicked.connect(self._event_clicked)
-        self.event_list.itemActivated.connect(self._event_clicked)
-        side = QWidget(self)
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        self.events_title = QLabel(side)
-        self.refresh_button = QPushButton(side)
-        self.refresh_button.clicked.connect(self.load_events)
-        title_bar = QHBoxLayout()
-        title_bar.addWidget(self.events_title, 1)
-        title_bar.addWidget(self.refresh_button)
-        side_layout.addLayout(title_bar)
-        side_layout.addWidget(self.event_list, 1)
+        self.event_list = ReplayEventList(site, tz, self)
+        opened = opened_at.alarm_id if isinstance(opened_at, JournalEntry) else getattr(opened_at, "id", None)
+        self.event_list.opened_alarm = opened
+        self.event_list.jump_requested.connect(self._jump)
+        self.event_list.refresh_requested.connect(self.load_events)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.frame)
-        splitter.addWidget(side)
+        splitter.addWidget(self.event_list)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([950, 450])
@@ -274,20 +234,20 @@ class ReplayWindow(QWidget):
         self.banner.setText(self.tr("REPLAY — the plant as it was at the time below, not live"))
         self.setWindowTitle(self.tr("Replay of %1").replace("%1", self.diagram.name or self.diagram.id))
         self.zone_label.setText(self.tr("Site time (%1)").replace("%1", self.tz.key))
-        self.events_title.setText(self.tr("What happened in this window"))
-        self.refresh_button.setText(self.tr("Search again"))
-        self.event_list.setHeaderLabels([self.tr("Time"), self.tr("Event")])
+        words = {(True, True): self.tr("−%1 min"), (True, False): self.tr("−%1 s"),
+                 (False, True): self.tr("+%1 min"), (False, False): self.tr("+%1 s")}  # fmt: skip
         for seconds, button in self.step_buttons.items():
-            unit = self.tr("%1 min") if abs(seconds) >= 60 else self.tr("%1 s")
-            amount = abs(seconds) // 60 if abs(seconds) >= 60 else abs(seconds)
-            button.setText(("−" if seconds < 0 else "+") + unit.replace("%1", str(amount)))
+            minutes = abs(seconds) >= 60
+            amount = abs(seconds) // 60 if minutes else abs(seconds)
+            button.setText(words[(seconds < 0, minutes)].replace("%1", str(amount)))
+            button.setToolTip(self.tr("Show the plant %1 seconds earlier").replace("%1", str(-seconds)) if seconds < 0
+                              else self.tr("Show the plant %1 seconds later").replace("%1", str(seconds)))  # fmt: skip
         for i, speed in enumerate(SPEEDS):
             self.speed.setItemText(i, self.tr("%1× speed").replace("%1", str(speed)))
         self._play_words()
         self.pick_label.setText(self.tr("Another time:"))
         self.go_button.setText(self.tr("Show"))
         self._time_words()
-        self._fill_events()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         """Follow a runtime language switch."""
@@ -328,8 +288,12 @@ class ReplayWindow(QWidget):
         self.slider.blockSignals(True)
         self.slider.setRange(0, slider_position(self.start_ms, self.end_ms, self.end_ms))
         self.slider.blockSignals(False)
+        self.held = None
+        self.pending = NewestOnly()  # an answer still out belongs to the old window: dropped below
         self.load_events()
         self.set_time(self.at_ms)
+        if self.prefetch:
+            self._load_window()
 
     def set_time(self, ts_ms: int) -> None:
         """Show the plant at ``ts_ms`` (kept within the window and before now); the slider follows."""
@@ -352,9 +316,40 @@ class ReplayWindow(QWidget):
 
     def _want(self, ts: int) -> None:
         self.wanted_ms = ts
+        if self.held is not None and self.held.covers(ts):
+            self._render.start()
+            return
         ask = self.pending.want(ts)
         if ask is not None:
             self._ask(ask)
+
+    def _render_held(self) -> None:
+        held, ts = self.held, self.wanted_ms
+        if self._closed or held is None or not held.covers(ts):
+            return
+        self.rendered += 1
+        self._show(ts, held.at(ts))
+
+    def _load_window(self) -> None:
+        """Fetch the window's samples in the background; steps are answered from memory once they came."""
+        self._held_generation += 1
+        generation = self._held_generation
+        points, start = self.watched, self.start_ms
+        end = min(self.end_ms, int(time.time() * 1000) - SETTLE_MS)
+        if end <= start:
+            return
+
+        def done(held: WindowValues | None) -> None:
+            if self._closed or not shiboken6.isValid(self) or generation != self._held_generation:
+                return
+            self.held = held
+            if held is not None and held.covers(self.wanted_ms) and self.outstanding == 0:
+                self._render.start()
+
+        def failed(exc: Exception) -> None:  # the as-of queries go on answering every step
+            log.warning("replay window not held in memory: %s", describe(exc))
+
+        self.bridge.request(lambda source: window_values(source, points, start, end), done, failed)
 
     def _ask(self, ts: int) -> None:
         ids = self.watched
@@ -371,15 +366,10 @@ class ReplayWindow(QWidget):
         if self._closed or not shiboken6.isValid(self):
             return
         self.outstanding -= 1
-        self.view.show_values(values)
-        self.shown_ms = ts
-        self._time_words()
-        self._mark_events()
-        self.status.setText("" if values else self.tr("The historian holds no value of this diagram at this time."))
-        self.shown.emit(ts)
-        nxt = self.pending.answered()
-        if nxt is not None:
-            self._ask(nxt)
+        if self._to_memory() or self.pending.in_flight != ts:  # a later choice is answered otherwise
+            return
+        self._show(ts, values)
+        self._next()
 
     def _failed(self, exc: Exception) -> None:
         if self._closed or not shiboken6.isValid(self):
@@ -387,9 +377,29 @@ class ReplayWindow(QWidget):
         self.outstanding -= 1
         log.error("replay query failed: %s", describe(exc))
         self.status.setText(self.tr("The past values cannot be read: %1").replace("%1", describe(exc)))
+        if not self._to_memory():
+            self._next()
+
+    def _to_memory(self) -> bool:
+        """The held window arrived while a query was out: what is wanted now is drawn from memory."""
+        if self.held is None or not self.held.covers(self.wanted_ms):
+            return False
+        self.pending = NewestOnly()
+        self._render.start()
+        return True
+
+    def _next(self) -> None:
         nxt = self.pending.answered()
         if nxt is not None:
             self._ask(nxt)
+
+    def _show(self, ts: int, values: dict[str, Sample]) -> None:
+        self.view.show_values(values)
+        self.shown_ms = ts
+        self._time_words()
+        self.event_list.mark(ts)
+        self.status.setText("" if values else self.tr("The historian holds no value of this diagram at this time."))
+        self.shown.emit(ts)
 
     # -- playing -----------------------------------------------------------------------------------
 
@@ -428,76 +438,26 @@ class ReplayWindow(QWidget):
         self._events_generation += 1
         generation = self._events_generation
         diagram, start, end = self.diagram, self.start_ms, self.end_ms
-        self.events_title.setText(self.tr("Searching what happened…"))
+        self.event_list.searching()
 
         def done(events: list[ReplayEvent]) -> None:
-            if self._closed or not shiboken6.isValid(self) or generation != self._events_generation:
-                return
-            self.events = events
-            self.events_title.setText(self.tr("What happened in this window"))
-            self._fill_events()
+            if not self._closed and shiboken6.isValid(self) and generation == self._events_generation:
+                self.event_list.set_events(events)
 
         def failed(exc: Exception) -> None:
-            if self._closed or not shiboken6.isValid(self) or generation != self._events_generation:
-                return
-            self.events_title.setText(self.tr("The events cannot be read: %1").replace("%1", describe(exc)))
+            if not self._closed and shiboken6.isValid(self) and generation == self._events_generation:
+                self.event_list.failed(describe(exc))
 
         self.bridge.request(lambda source: window_events(source, diagram, start, end), done, failed)
 
-    def event_text(self, event: ReplayEvent) -> str:
-        """One line of the event list."""
-        if isinstance(event, SwitchChange):
-            return (self.tr("%1 changed from %2 to %3")
-                    .replace("%1", event.name).replace("%2", state_word(event.before))
-                    .replace("%3", state_word(event.after)))  # fmt: skip
-        names = self._devices.get(event.device or "")
-        device = (names[0] if chinese() or not names[1] else names[1]) if names else (event.device or event.point)
-        return (self.tr("Alarm %1: %2 — %3")
-                .replace("%1", change_word(event.change)).replace("%2", device)
-                .replace("%3", event.message_in("zh" if chinese() else "en")))  # fmt: skip
+    @property
+    def events(self) -> list[ReplayEvent]:
+        """The window's events as listed, oldest first."""
+        return self.event_list.events
 
-    def _fill_events(self) -> None:
-        self.event_list.clear()
-        chosen = getattr(self.opened_at, "alarm_id", getattr(self.opened_at, "id", None))
-        for event in self.events:
-            text = self.event_text(event)
-            item = QTreeWidgetItem([site_time(event.ts, self.tz)[11:], text])
-            item.setToolTip(1, text)
-            item.setData(0, _EVENT_TIME, event.ts)
-            if isinstance(event, JournalEntry):
-                level = int(event.level)
-                if level in LEVEL_FILL:
-                    item.setBackground(0, QBrush(LEVEL_FILL[level]))
-                    item.setForeground(0, QBrush(LEVEL_TEXT[level]))
-                if chosen is not None and event.alarm_id == chosen:
-                    bold = item.font(1)
-                    bold.setBold(True)
-                    item.setFont(1, bold)
-            self.event_list.addTopLevelItem(item)
-        self._mark_events()
-
-    def _mark_events(self) -> None:
-        """Events after the shown time in grey: the picture has not got there yet."""
-        shown = self.shown_ms
-        later = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
-        now = self.palette().color(QPalette.ColorRole.Text)
-        for i in range(self.event_list.topLevelItemCount()):
-            item = self.event_list.topLevelItem(i)
-            ts = int(item.data(0, _EVENT_TIME))
-            item.setForeground(1, QBrush(later if shown is not None and ts > shown else now))
-
-    def _event_clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
-        ts = item.data(0, _EVENT_TIME)
-        if ts is not None:
-            self.pause()
-            self.set_time(int(ts))
-
-    def event_item(self, predicate: object) -> QTreeWidgetItem | None:
-        """The first event list row whose event satisfies ``predicate`` (tests and the integrator)."""
-        for i, event in enumerate(self.events):
-            if predicate(event):  # type: ignore[operator]
-                return self.event_list.topLevelItem(i)
-        return None
+    def _jump(self, ts: int) -> None:
+        self.pause()
+        self.set_time(ts)
 
     # -- life --------------------------------------------------------------------------------------
 
@@ -521,6 +481,7 @@ class ReplayWindow(QWidget):
         if not self._closed:
             self._closed = True
             self.player.stop()
+            self._render.stop()
             self.view.detach()
         super().closeEvent(event)
 
