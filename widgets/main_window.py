@@ -26,18 +26,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.alarms.journal import JournalEntry
+from app.alarms.model import Alarm
+from app.diagram.fileformat import loads
+from app.diagram.model import Diagram
+from app.diagram.replay import diagram_for
+from app.diagram.symbols import load_library
 from app.model import Sample
 from app.process import settle_after_start
-from app.sources.base import SourceStatus
+from app.sources.base import DataSource, SourceStatus
 from drivers.link import LinkEvent, LinkState
 from widgets import runtime, settings
 from widgets.alarms import AlarmConsole
-from widgets.bridge import SourceBridge
+from widgets.bridge import SourceBridge, describe
 from widgets.devices import DeviceBrowser
 from widgets.limits import LimitsDialog
 from widgets.log_view import LogView
 from widgets.overview import OverviewView
 from widgets.topology.pane import DiagramPane
+from widgets.topology.replay import replay_alarm
 from widgets.trends import TrendSetError, TrendView
 
 log = logging.getLogger(__name__)
@@ -88,6 +95,7 @@ class MainWindow(QMainWindow):
         self.overview: OverviewView | None = None
         self.browser: DeviceBrowser | None = None
         self.diagrams: DiagramPane | None = None
+        self._replays: list[QWidget] = []  # replay windows opened from the alarm list, kept while open
 
         bridge.started.connect(self._source_started)
         bridge.samples.connect(self._on_samples)
@@ -240,8 +248,11 @@ class MainWindow(QMainWindow):
         self.overview.open_trend.connect(self.open_trend)
         self.views.addTab(self.overview, "")
         self._t(lambda text: self.views.setTabText(0, text), QT_TRANSLATE_NOOP("MainWindow", "Overview"))
-        self.diagrams = DiagramPane(self.bridge, site, self)
+        self.diagrams = DiagramPane(self.bridge, site, self, self.tz)
         self.diagrams.open_device.connect(self._show_device)
+        self.diagrams.open_trend.connect(self.open_trend)
+        self.diagrams.show_camera.connect(self._show_camera)
+        self.bridge.alarm_events.connect(self.diagrams.on_alarm_events)
         self.views.addTab(self.diagrams, "")
         self._t(lambda text: self.views.setTabText(1, text), QT_TRANSLATE_NOOP("MainWindow", "Single-line diagram"))
         self.browser = DeviceBrowser(site, self)
@@ -251,6 +262,7 @@ class MainWindow(QMainWindow):
         self._t(dock.setWindowTitle, QT_TRANSLATE_NOOP("MainWindow", "Devices"))
         self.view_menu.addAction(dock.toggleViewAction())
         self.alarm_list = self.alarms.start(site)
+        self.alarm_list.replay_requested.connect(self.replay_alarm)
         self.alarms.counts_changed.connect(self.overview.set_alarm_counts)
         self.overview.set_alarm_counts(self.alarms.active.counts())
         alarm_dock = self._dock("alarms", "", self.alarm_list, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -268,9 +280,37 @@ class MainWindow(QMainWindow):
         settle_after_start()
 
     def _show_device(self, device: str) -> None:
-        """A symbol was clicked: show its device in the browser (its faceplate comes with the editor work)."""
+        """A symbol was clicked: show its device in the browser (the pane opens its faceplate)."""
         if self.browser is not None:
             self.browser.select_device(device)
+
+    def _show_camera(self, camera: str) -> None:
+        """A faceplate asked for a camera: until the console has a video pane, say where it is."""
+        self.statusBar().showMessage(
+            QCoreApplication.translate("MainWindow", "Camera %1: this console has no video pane yet.")
+            .replace("%1", camera), 10_000)
+
+    def replay_alarm(self, row: Alarm | JournalEntry) -> None:
+        """Post-fault replay at an alarm: the site's diagrams are fetched and parsed off the GUI thread,
+        the one drawing the alarm's point or device is replayed at the moment it was raised."""
+        site = self.bridge.site()
+
+        async def fetch(source: DataSource) -> list[Diagram]:
+            library = load_library()
+            return [loads(await source.diagram(d.id), library, source=d.id) for d in site.diagrams]
+
+        def done(diagrams: list[Diagram]) -> None:
+            diagram = diagram_for(diagrams, row.device, row.point, row.room)
+            if diagram is None:
+                self.statusBar().showMessage(QCoreApplication.translate(
+                    "MainWindow", "No single-line diagram shows this alarm's device."), 10_000)
+                return
+            window = replay_alarm(self.bridge, diagram, site, row, self.tz, None)
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self._replays.append(window)
+            window.destroyed.connect(lambda _=None, w=window: self._replays.remove(w) if w in self._replays else None)
+
+        self.bridge.request(fetch, done, lambda exc: self._on_error(describe(exc)))
 
     @Slot(object)
     def _on_samples(self, batch: dict[str, Sample]) -> None:

@@ -284,10 +284,16 @@ class Diagram:
                     raise DiagramError(f"wire {item.uuid}: its {label} {end.symbol}:{end.terminal} is not a terminal "
                                        "on the diagram")
 
-    def add(self, item: Item) -> Item:
-        """Put an item on the diagram (a wire's terminals must exist); observers hear ``added``."""
+    def add(self, item: Item, index: int | None = None) -> Item:
+        """Put an item on the diagram (a wire's terminals must exist); observers hear ``added``.
+        ``index`` puts it at that place in the drawing order (an undone removal goes back where it was)."""
         self._check(item)
-        self.items[item.uuid] = item
+        if index is None or index >= len(self.items):
+            self.items[item.uuid] = item
+        else:
+            entries = list(self.items.items())
+            entries.insert(max(0, index), (item.uuid, item))
+            self.items = dict(entries)
         if isinstance(item, Wire):
             for end in (item.start, item.end):
                 self._wires_at.setdefault(end.symbol, set()).add(item.uuid)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from app.diagram.energise import Energy
 from app.diagram.model import ValueLabel
@@ -16,6 +17,8 @@ from app.diagram.symbols import load_library
 from app.model import Quality, Sample
 from tests.bench.diagram import build_plant, by_name, normal_values
 from widgets.topology.painting import CLOSED, DEAD, OPEN, live_colour
+from widgets.topology.editor import DiagramEditor
+from widgets.topology.faceplate import Faceplate
 from widgets.topology.runtime import DiagramView
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -143,7 +146,36 @@ def test_the_console_shows_the_demo_diagrams_live_and_a_trip_recolours(qtbot, tm
         bridge.request(trip, lambda _: None)
         qtbot.waitUntil(lambda: view.diagram_scene.symbols[qf.uuid].look.state == "open", timeout=30_000)
         assert view.energisation.terminal(qf.uuid, "a").energy is Energy.LIVE
+        # the trip flashes until acknowledged; the pane says so and offers the acknowledgement
+        qtbot.waitUntil(lambda: pane.ack_button.isVisible(), timeout=5_000)
+        assert "1" in pane.changes_label.text()
+        qtbot.waitUntil(lambda: qf.uuid in view.marks, timeout=30_000)  # the real breaker alarm on the symbol
         view.grab().save(str(ARTIFACTS / "topology_demo_lv_tripped.png"))
+        window.grab().save(str(ARTIFACTS / "main-window-diagram-tripped.png"))
+        pane.ack_button.click()
+        assert not view.changed and not pane.ack_button.isVisible()
+        # a click on the breaker opens its faceplate and shows its device in the browser
+        centre = view.mapFromScene(view.diagram_scene.symbols[qf.uuid].sceneBoundingRect().center())
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+        qtbot.waitUntil(lambda: any(isinstance(w, Faceplate) and w.isVisible() for w in pane.children()),
+                        timeout=5_000)
+        plate = next(w for w in pane.children() if isinstance(w, Faceplate))
+        plate.close()
+        # replay from the pane and from the alarm list
+        replay = pane.replay()
+        assert replay is not None and replay.isVisible()
+        replay.close()
+        alarm = next(a for a in view.symbol_alarms(qf.uuid))
+        window.alarm_list.replay_requested.emit(alarm)
+        qtbot.waitUntil(lambda: bool(window._replays), timeout=15_000)
+        assert window._replays[0].view.diagram.id == "lv-room"
+        window._replays[0].close()
+        # the editor opens on the diagram shown
+        pane.edit_button.click()
+        qtbot.waitUntil(lambda: any(isinstance(w, DiagramEditor) for w in pane.windows), timeout=15_000)
+        editor = next(w for w in pane.windows if isinstance(w, DiagramEditor))
+        assert editor.diagram.id == "lv-room" and editor is not None
+        editor.close()
     finally:
         window.close()
         bridge.stop()

@@ -62,17 +62,20 @@ class RemoveItems(QUndoCommand):
         self.diagram = diagram
         # wires first, so a symbol's removal does not take a wire that is also named here twice
         self.uuids = sorted(set(uuids), key=lambda u: not isinstance(diagram.items.get(u), Wire))
-        self.removed: list[Item] = []
+        self.removed: list[tuple[int, Item]] = []  # (place in the drawing order, item)
 
     def redo(self) -> None:
-        self.removed = []
+        order = {u: i for i, u in enumerate(self.diagram.items)}
+        gone: list[Item] = []
         for uuid in self.uuids:
             if uuid in self.diagram.items:
-                self.removed += self.diagram.remove(uuid)
+                gone += self.diagram.remove(uuid)
+        self.removed = sorted((order[i.uuid], i) for i in gone)
 
     def undo(self) -> None:
-        for item in sorted(reversed(self.removed), key=lambda i: isinstance(i, Wire)):
-            self.diagram.add(item)
+        # in the old drawing order, each at its old place: the file and the drawing come back exactly
+        for index, item in self.removed:
+            self.diagram.add(item, index)
 
 
 class EditItems(QUndoCommand):
