@@ -305,6 +305,11 @@ ZH: dict[tuple[str, str], str] = {
         "录波数据：已绘制 {total} 个测点中的 {shown} 个；可将其他测点拖放到此处。",
 }
 
+sys.path.insert(0, str(Path(__file__).parent))
+from zh_diagram import ZH_DIAGRAM  # noqa: E402 - a table beside this script
+
+ZH.update(ZH_DIAGRAM)
+
 
 def fill(ts: Path) -> list[tuple[str, str]]:
     """Write the translations into ``ts``; return the (context, source) pairs still untranslated."""

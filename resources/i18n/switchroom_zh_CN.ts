@@ -170,164 +170,169 @@
 <context>
     <name>AlarmList</name>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="535" />
+        <location filename="../../widgets/alarms/table.py" line="539" />
         <source>All rooms</source>
         <translation>全部房间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="537" />
+        <location filename="../../widgets/alarms/table.py" line="541" />
         <source>All devices</source>
         <translation>全部设备</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="540" />
+        <location filename="../../widgets/alarms/table.py" line="544" />
         <source>Any state</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="542" />
+        <location filename="../../widgets/alarms/table.py" line="546" />
         <source>Any time</source>
         <translation>全部时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="542" />
+        <location filename="../../widgets/alarms/table.py" line="546" />
         <source>Last hour</source>
         <translation>最近 1 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="542" />
+        <location filename="../../widgets/alarms/table.py" line="546" />
         <source>Last 24 hours</source>
         <translation>最近 24 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="543" />
+        <location filename="../../widgets/alarms/table.py" line="547" />
         <source>Last 7 days</source>
         <translation>最近 7 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="543" />
+        <location filename="../../widgets/alarms/table.py" line="547" />
         <source>Last 30 days</source>
         <translation>最近 30 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="543" />
+        <location filename="../../widgets/alarms/table.py" line="547" />
         <source>From … to …</source>
         <translation>自定义时段</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="546" />
+        <location filename="../../widgets/alarms/table.py" line="550" />
         <source>Text in message, point, device or comment</source>
         <translation>按报警内容、测点、设备或备注筛选</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="547" />
+        <location filename="../../widgets/alarms/table.py" line="551" />
         <source>Active</source>
         <translation>活动报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="548" />
+        <location filename="../../widgets/alarms/table.py" line="552" />
         <source>History</source>
         <translation>历史报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="549" />
+        <location filename="../../widgets/alarms/table.py" line="553" />
         <source>Acknowledge…</source>
         <translation>确认…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="550" />
+        <location filename="../../widgets/alarms/table.py" line="554" />
         <source>Shelve…</source>
         <translation>搁置…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="551" />
+        <location filename="../../widgets/alarms/table.py" line="555" />
         <source>Unshelve</source>
         <translation>取消搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="552" />
+        <location filename="../../widgets/alarms/table.py" line="556" />
         <source>Trend</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="553" />
+        <location filename="../../widgets/alarms/table.py" line="557" />
         <source>Fault record</source>
         <translation>故障录波</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="554" />
+        <location filename="../../widgets/alarms/table.py" line="558" />
+        <source>Replay the diagram</source>
+        <translation>事故追忆</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarms/table.py" line="559" />
         <source>Export to Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="555" />
+        <location filename="../../widgets/alarms/table.py" line="560" />
         <source>◀ Newer</source>
         <translation>◀ 较新</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="556" />
+        <location filename="../../widgets/alarms/table.py" line="561" />
         <source>Older ▶</source>
         <translation>较早 ▶</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="557" />
+        <location filename="../../widgets/alarms/table.py" line="562" />
         <source>Search again</source>
         <translation>重新查询</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="613" />
+        <location filename="../../widgets/alarms/table.py" line="618" />
         <source>levels %1</source>
         <translation>级别 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="621" />
+        <location filename="../../widgets/alarms/table.py" line="626" />
         <source>no filter</source>
         <translation>无筛选</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="639" />
+        <location filename="../../widgets/alarms/table.py" line="644" />
         <source>Searching the journal…</source>
         <translation>正在查询报警日志…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="652" />
+        <location filename="../../widgets/alarms/table.py" line="657" />
         <source>The journal could not be searched: %1</source>
         <translation>无法查询报警日志：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="658" />
+        <location filename="../../widgets/alarms/table.py" line="663" />
         <source>Page %1</source>
         <translation>第 %1 页</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="665" />
+        <location filename="../../widgets/alarms/table.py" line="670" />
         <source>%1 of %2 shown</source>
         <translation>显示 %1 / 共 %2 条</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/alarms/table.py" line="667" />
+        <location filename="../../widgets/alarms/table.py" line="672" />
         <source>%n journal rows</source>
         <translation><numerusform>%n 条日志记录</numerusform></translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="742" />
-        <location filename="../../widgets/alarms/table.py" line="751" />
+        <location filename="../../widgets/alarms/table.py" line="753" />
+        <location filename="../../widgets/alarms/table.py" line="762" />
         <source>Active alarms</source>
         <translation>活动报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="742" />
-        <location filename="../../widgets/alarms/table.py" line="751" />
+        <location filename="../../widgets/alarms/table.py" line="753" />
+        <location filename="../../widgets/alarms/table.py" line="762" />
         <source>Alarm history</source>
         <translation>历史报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="743" />
+        <location filename="../../widgets/alarms/table.py" line="754" />
         <source>Export alarms</source>
         <translation>导出报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="744" />
+        <location filename="../../widgets/alarms/table.py" line="755" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
@@ -502,6 +507,64 @@
     </message>
 </context>
 <context>
+    <name>BindingCheck</name>
+    <message>
+        <location filename="../../widgets/topology/binding_check.py" line="32" />
+        <source>Position (open/closed)</source>
+        <translation>分合位置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/binding_check.py" line="33" />
+        <source>Withdrawn (truck out)</source>
+        <translation>手车位置（抽出）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/binding_check.py" line="34" />
+        <source>Alarm</source>
+        <translation>报警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/binding_check.py" line="35" />
+        <source>Fuse blown</source>
+        <translation>熔断器熔断</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/binding_check.py" line="43" />
+        <source>'%1' is not bound to a point; it will show as unknown.</source>
+        <translation>“%1”未绑定测点，将显示为未知。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/binding_check.py" line="45" />
+        <source>'%1' is bound to %2, which is not a point of the site.</source>
+        <translation>“%1”绑定到 %2，但本站没有该测点。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/binding_check.py" line="47" />
+        <source>'%1' is bound to %2, a point of kind %3; a state needs a digital point.</source>
+        <translation>“%1”绑定到 %2（类型 %3）；状态只能绑定开关量测点。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/binding_check.py" line="49" />
+        <source>The symbol has no state '%1' to bind.</source>
+        <translation>该图元没有可绑定的状态“%1”。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/binding_check.py" line="50" />
+        <source>A value label shows %2, which is not a point of the site.</source>
+        <translation>数值标签显示 %2，但本站没有该测点。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/binding_check.py" line="52" />
+        <source>Device %4 is not in the site.</source>
+        <translation>本站没有设备 %4。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/binding_check.py" line="101" />
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+</context>
+<context>
     <name>CriticalPopup</name>
     <message numerus="yes">
         <location filename="../../widgets/alarms/popup.py" line="104" />
@@ -642,26 +705,637 @@
     </message>
 </context>
 <context>
-    <name>DiagramPane</name>
+    <name>DiagramEdit</name>
     <message>
-        <location filename="../../widgets/topology/pane.py" line="63" />
+        <location filename="../../widgets/topology/commands.py" line="33" />
+        <source>Add</source>
+        <extracomment>`QUndoCommand.id` of property edits that merge when they touch the same fields of the same items.</extracomment>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/commands.py" line="56" />
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/commands.py" line="87" />
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/commands.py" line="127" />
+        <source>Change layers</source>
+        <translation>修改图层</translation>
+    </message>
+</context>
+<context>
+    <name>DiagramEditor</name>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="223" />
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="223" />
+        <source>Save a &amp;copy as file…</source>
+        <translation>另存副本为文件(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="224" />
+        <source>&amp;Export…</source>
+        <translation>导出(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="224" />
+        <source>&amp;Close</source>
+        <translation>关闭(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="224" />
+        <source>Free &amp;text</source>
+        <translation>自由文字(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="225" />
+        <source>Align left</source>
+        <translation>左对齐</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="225" />
+        <source>Align centres horizontally</source>
+        <translation>水平居中对齐</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="226" />
+        <source>Align right</source>
+        <translation>右对齐</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="226" />
+        <source>Align top</source>
+        <translation>顶端对齐</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="227" />
+        <source>Align centres vertically</source>
+        <translation>垂直居中对齐</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="227" />
+        <source>Align bottom</source>
+        <translation>底端对齐</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="228" />
+        <source>Distribute horizontally</source>
+        <translation>水平等距分布</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="228" />
+        <source>Distribute vertically</source>
+        <translation>垂直等距分布</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="229" />
+        <source>Rotate (R)</source>
+        <translation>旋转 (R)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="229" />
+        <source>Flip (F)</source>
+        <translation>镜像 (F)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="229" />
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="230" />
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="230" />
         <source>Fit</source>
         <translation>适合窗口</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/pane.py" line="65" />
+        <location filename="../../widgets/topology/editor.py" line="230" />
+        <source>Snap to grid</source>
+        <translation>对齐网格</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="234" />
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="235" />
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="236" />
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="236" />
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="236" />
+        <source>&amp;Insert</source>
+        <translation>插入(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="237" />
+        <source>&amp;Arrange</source>
+        <translation>排列(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="237" />
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="239" />
+        <source>Symbols</source>
+        <translation>图元库</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="239" />
+        <source>Overview map</source>
+        <translation>鹰眼图</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="240" />
+        <source>Properties</source>
+        <translation>属性</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="240" />
+        <source>Layers</source>
+        <translation>图层</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="242" />
+        <source>Drawing tools</source>
+        <translation>绘图工具</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="262" />
+        <source>Edit diagram %1 (%2), revision %3[*] — SwitchRoom</source>
+        <translation>编辑一次系统图 %1（%2），版本 %3[*] — SwitchRoom</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="269" />
+        <source>%1 binding problem(s): see Properties</source>
+        <translation>%1 处绑定问题：见“属性”</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="272" />
+        <source>All bindings valid</source>
+        <translation>绑定全部有效</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="297" />
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="306" />
+        <source>Saved as revision %1.</source>
+        <translation>已保存为版本 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="316" />
+        <source>Someone else saved this diagram while you were editing it. Your drawing was not saved; save it as a copy and merge the changes by hand.</source>
+        <translation>在您编辑期间，其他人已保存了这张图。您的图纸未保存；请另存副本，再手工合并修改。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="319" />
+        <source>The diagram was not saved: %1</source>
+        <translation>一次系统图未保存：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="320" />
+        <location filename="../../widgets/topology/editor.py" line="345" />
+        <source>Not saved</source>
+        <translation>未保存</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="322" />
+        <source>Save a copy as file…</source>
+        <translation>另存副本为文件…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="337" />
+        <source>Save a copy of the diagram</source>
+        <translation>另存一次系统图副本</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="338" />
+        <source>Diagrams (*.json)</source>
+        <translation>一次系统图 (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="345" />
+        <source>The copy could not be written: %1</source>
+        <translation>副本无法写入：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="348" />
+        <source>A copy was written to %1.</source>
+        <translation>副本已写入 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="374" />
+        <source>Export the drawing</source>
+        <translation>导出图纸</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="375" />
+        <source>PDF (*.pdf);;SVG (*.svg);;PNG image (*.png)</source>
+        <translation>PDF (*.pdf);;SVG (*.svg);;PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="381" />
+        <source>Not exported</source>
+        <translation>未导出</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/editor.py" line="383" />
+        <source>The drawing was exported to %1.</source>
+        <translation>图纸已导出到 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>DiagramExport</name>
+    <message>
+        <location filename="../../widgets/topology/export.py" line="51" />
+        <source>Site</source>
+        <translation>站点</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/export.py" line="52" />
+        <source>Drawing</source>
+        <translation>图名</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/export.py" line="53" />
+        <source>Revision</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/export.py" line="54" />
+        <source>Printed</source>
+        <translation>出图时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/export.py" line="79" />
+        <source>Unknown export format '%1': choose .png, .svg or .pdf.</source>
+        <translation>不支持的导出格式“%1”：请选择 .png、.svg 或 .pdf。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/export.py" line="105" />
+        <location filename="../../widgets/topology/export.py" line="111" />
+        <source>The drawing could not be written to %1.</source>
+        <translation>图纸无法写入 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>DiagramPane</name>
+    <message>
+        <location filename="../../widgets/topology/pane.py" line="92" />
+        <source>Fit</source>
+        <translation>适合窗口</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/pane.py" line="93" />
+        <source>Acknowledge changes</source>
+        <translation>确认变位</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/pane.py" line="94" />
+        <source>Replay…</source>
+        <translation>事故追忆…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/pane.py" line="95" />
+        <source>Show this diagram as the plant was at a past time (post-fault replay)</source>
+        <translation>按过去某一时刻的实际状态显示本图（事故追忆）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/pane.py" line="96" />
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/pane.py" line="97" />
+        <source>Open this diagram in the editor</source>
+        <translation>在编辑器中打开本图</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/pane.py" line="104" />
         <source>This site has no single-line diagram yet.</source>
         <translation>本站还没有一次系统图。</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/pane.py" line="80" />
+        <location filename="../../widgets/topology/pane.py" line="119" />
         <source>Loading the diagram %1…</source>
         <translation>正在载入一次系统图 %1…</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/pane.py" line="109" />
+        <location filename="../../widgets/topology/pane.py" line="168" />
+        <source>%1 switch change(s) not acknowledged</source>
+        <translation>%1 个开关变位未确认</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/pane.py" line="211" />
         <source>The diagram cannot be shown: %1</source>
         <translation>无法显示一次系统图：%1</translation>
+    </message>
+</context>
+<context>
+    <name>EditorCanvas</name>
+    <message>
+        <location filename="../../widgets/topology/canvas.py" line="219" />
+        <source>Place %1</source>
+        <extracomment>The clipboard's own format: diagram file text (app.diagram.clipboard); plain text carries it too. What the palette drags: a symbol id. How close (grid units) the pointer must come to a terminal to take it.</extracomment>
+        <translation>放置 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/canvas.py" line="228" />
+        <source>Text</source>
+        <translation>文字</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/canvas.py" line="229" />
+        <source>Add text</source>
+        <translation>添加文字</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/canvas.py" line="261" />
+        <source>Rotate</source>
+        <translation>旋转</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/canvas.py" line="268" />
+        <source>Flip</source>
+        <translation>镜像</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/canvas.py" line="274" />
+        <source>Align</source>
+        <translation>对齐</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/canvas.py" line="280" />
+        <source>Distribute</source>
+        <translation>等距分布</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/canvas.py" line="288" />
+        <location filename="../../widgets/topology/canvas.py" line="498" />
+        <source>Move</source>
+        <translation>移动</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/canvas.py" line="294" />
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/canvas.py" line="320" />
+        <source>Cut</source>
+        <translation>剪切</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/canvas.py" line="332" />
+        <source>The clipboard holds nothing to paste.</source>
+        <translation>剪贴板中没有可粘贴的内容。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/canvas.py" line="336" />
+        <source>Paste</source>
+        <translation>粘贴</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/canvas.py" line="341" />
+        <source>Duplicate</source>
+        <translation>复制一份</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/canvas.py" line="347" />
+        <source>Cannot paste: %1</source>
+        <translation>无法粘贴：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/canvas.py" line="507" />
+        <source>A wire needs two different terminals.</source>
+        <translation>连线需要两个不同的端子。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/canvas.py" line="510" />
+        <source>These two terminals are already connected.</source>
+        <translation>这两个端子已经连接。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/canvas.py" line="513" />
+        <source>Connect</source>
+        <translation>连线</translation>
+    </message>
+</context>
+<context>
+    <name>Faceplate</name>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="258" />
+        <source>Faceplate: %1</source>
+        <extracomment>How far back the small trend reaches, and how many points of it are fetched per pen. At most this many pens: the faceplate's trend is a glance, the trend pane is for study.</extracomment>
+        <translation>设备面板：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="262" />
+        <source>%1 (%2), %3</source>
+        <translation>%1（%2），%3</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="265" />
+        <source>%1, not bound to a device: its bound points only.</source>
+        <translation>%1 未绑定设备：仅显示其绑定的测点。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="267" />
+        <source>This switch changed state and the change is not acknowledged.</source>
+        <translation>此开关已变位，变位尚未确认。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="268" />
+        <source>Acknowledge change</source>
+        <translation>确认变位</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="269" />
+        <source>Points</source>
+        <translation>测点</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="270" />
+        <source>Point</source>
+        <translation>测点</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="270" />
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="270" />
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="270" />
+        <source>Quality</source>
+        <translation>质量</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="274" />
+        <source>Alarms</source>
+        <translation>报警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="275" />
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="275" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="275" />
+        <source>Message</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="276" />
+        <source>Raised</source>
+        <translation>发生时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="277" />
+        <source>Comment (optional)</source>
+        <translation>备注（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="278" />
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="279" />
+        <source>Last hour</source>
+        <translation>最近一小时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="280" />
+        <source>Open trend</source>
+        <translation>打开趋势</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="281" />
+        <source>This device has no analog points to trend.</source>
+        <translation>该设备没有可绘制趋势的模拟量测点。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="289" />
+        <source>Cameras</source>
+        <translation>摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="290" />
+        <source>Show camera</source>
+        <translation>查看摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="291" />
+        <source>No camera covers this device.</source>
+        <translation>没有摄像机覆盖该设备。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="339" />
+        <source>good</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="340" />
+        <source>stale</source>
+        <translation>陈旧</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="341" />
+        <source>no communication</source>
+        <translation>通讯中断</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="342" />
+        <source>bad value</source>
+        <translation>数值无效</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="351" />
+        <source>closed</source>
+        <translation>合位</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="352" />
+        <source>open</source>
+        <translation>分位</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="353" />
+        <source>withdrawn</source>
+        <translation>抽出</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="354" />
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="356" />
+        <source>State: %1</source>
+        <translation>状态：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="415" />
+        <source>No active alarms.</source>
+        <translation>没有活动报警。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="417" />
+        <source>Waiting for acknowledgement: %1.</source>
+        <translation>待确认：%1。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="419" />
+        <source>All alarms are acknowledged.</source>
+        <translation>报警已全部确认。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="444" />
+        <source>The source did not answer: %1</source>
+        <translation>数据源未应答：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/faceplate.py" line="488" />
+        <source>The history could not be read: %1</source>
+        <translation>历史数据无法读取：%1</translation>
     </message>
 </context>
 <context>
@@ -670,6 +1344,96 @@
         <location filename="../../widgets/launch.py" line="71" />
         <source>The site file cannot be used:</source>
         <translation>站点文件无法使用：</translation>
+    </message>
+</context>
+<context>
+    <name>LayerPanel</name>
+    <message>
+        <location filename="../../widgets/topology/layers.py" line="84" />
+        <source>Layer</source>
+        <translation>图层</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/layers.py" line="84" />
+        <source>Visible</source>
+        <translation>可见</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/layers.py" line="84" />
+        <source>Locked</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/layers.py" line="85" />
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/layers.py" line="86" />
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/layers.py" line="87" />
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/layers.py" line="88" />
+        <source>Move the selection to this layer</source>
+        <translation>将所选移到此图层</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/layers.py" line="124" />
+        <location filename="../../widgets/topology/layers.py" line="187" />
+        <source>Base layer</source>
+        <translation>基础图层</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/layers.py" line="176" />
+        <source>Show layer %1</source>
+        <translation>显示图层 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/layers.py" line="176" />
+        <source>Hide layer %1</source>
+        <translation>隐藏图层 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/layers.py" line="181" />
+        <source>Lock layer %1</source>
+        <translation>锁定图层 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/layers.py" line="181" />
+        <source>Unlock layer %1</source>
+        <translation>解锁图层 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/layers.py" line="193" />
+        <location filename="../../widgets/topology/layers.py" line="195" />
+        <source>Layer %1</source>
+        <translation>图层 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/layers.py" line="197" />
+        <source>Add layer %1</source>
+        <translation>添加图层 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/layers.py" line="215" />
+        <source>Rename layer %1 to %2</source>
+        <translation>将图层 %1 重命名为 %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/layers.py" line="230" />
+        <source>Remove layer %1</source>
+        <translation>删除图层 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/layers.py" line="249" />
+        <source>Move to layer %1</source>
+        <translation>移到图层 %1</translation>
     </message>
 </context>
 <context>
@@ -853,201 +1617,220 @@
         <translation>活动报警：%n 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="115" />
-        <location filename="../../widgets/main_window.py" line="327" />
-        <location filename="../../widgets/main_window.py" line="485" />
+        <location filename="../../widgets/main_window.py" line="123" />
+        <location filename="../../widgets/main_window.py" line="367" />
+        <location filename="../../widgets/main_window.py" line="525" />
         <source>SwitchRoom</source>
         <translation>SwitchRoom 配电房监控</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="84" />
+        <location filename="../../widgets/main_window.py" line="91" />
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="140" />
+        <location filename="../../widgets/main_window.py" line="148" />
         <source>Source: starting…</source>
         <translation>数据源：启动中…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="141" />
+        <location filename="../../widgets/main_window.py" line="149" />
         <source>Gateways: –</source>
         <translation>网关：–</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="142" />
+        <location filename="../../widgets/main_window.py" line="150" />
         <source>Database: –</source>
         <translation>数据库：–</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="148" />
+        <location filename="../../widgets/main_window.py" line="156" />
         <source>Not logged in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="157" />
+        <location filename="../../widgets/main_window.py" line="165" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="159" />
+        <location filename="../../widgets/main_window.py" line="167" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="165" />
+        <location filename="../../widgets/main_window.py" line="173" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="168" />
+        <location filename="../../widgets/main_window.py" line="176" />
         <source>&amp;Full screen</source>
         <translation>全屏(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="173" />
+        <location filename="../../widgets/main_window.py" line="181" />
         <source>&amp;Reset layout</source>
         <translation>恢复默认布局(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="178" />
+        <location filename="../../widgets/main_window.py" line="186" />
         <source>&amp;Theme</source>
         <translation>主题(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="180" />
+        <location filename="../../widgets/main_window.py" line="188" />
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="181" />
+        <location filename="../../widgets/main_window.py" line="189" />
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="189" />
+        <location filename="../../widgets/main_window.py" line="197" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="199" />
+        <location filename="../../widgets/main_window.py" line="207" />
         <source>&amp;Alarms</source>
         <translation>报警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="201" />
+        <location filename="../../widgets/main_window.py" line="209" />
         <source>Alarm &amp;list</source>
         <translation>报警列表(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="206" />
+        <location filename="../../widgets/main_window.py" line="214" />
         <source>&amp;Mute the alarm sound for 5 minutes</source>
         <translation>报警声静音 5 分钟(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="211" />
+        <location filename="../../widgets/main_window.py" line="219" />
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="213" />
+        <location filename="../../widgets/main_window.py" line="221" />
         <source>New &amp;trend</source>
         <translation>新建趋势(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="218" />
+        <location filename="../../widgets/main_window.py" line="226" />
         <source>&amp;Save trend as set…</source>
         <translation>保存趋势组(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="222" />
+        <location filename="../../widgets/main_window.py" line="230" />
         <source>&amp;Open trend set</source>
         <translation>打开趋势组(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="226" />
+        <location filename="../../widgets/main_window.py" line="234" />
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="112" />
+        <location filename="../../widgets/main_window.py" line="120" />
         <source>SwitchRoom — %1</source>
         <translation>SwitchRoom — %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="242" />
+        <location filename="../../widgets/main_window.py" line="250" />
         <source>Overview</source>
         <translation>监控总览</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="246" />
+        <location filename="../../widgets/main_window.py" line="257" />
         <source>Single-line diagram</source>
         <translation>一次系统图</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="251" />
+        <location filename="../../widgets/main_window.py" line="262" />
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="257" />
+        <location filename="../../widgets/main_window.py" line="269" />
         <source>Alarms</source>
         <translation>报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="298" />
+        <location filename="../../widgets/main_window.py" line="290" />
+        <source>Camera %1: this console has no video pane yet.</source>
+        <translation>摄像机 %1：本控制台暂无视频窗格。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="305" />
+        <source>No single-line diagram shows this alarm's device.</source>
+        <translation>没有一次系统图包含该报警的设备。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="338" />
         <source>direct</source>
         <translation>直连</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="300" />
+        <location filename="../../widgets/main_window.py" line="340" />
         <source>cloud</source>
         <translation>云端</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="302" />
+        <location filename="../../widgets/main_window.py" line="342" />
         <source>Source: %1</source>
         <translation>数据源：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="304" />
+        <location filename="../../widgets/main_window.py" line="344" />
         <source>Gateways online: %1/%2</source>
         <translation>网关在线：%1/%2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="309" />
+        <location filename="../../widgets/main_window.py" line="349" />
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="310" />
+        <location filename="../../widgets/main_window.py" line="350" />
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="318" />
+        <location filename="../../widgets/main_window.py" line="358" />
         <source>Notification: %1</source>
         <translation>通知：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="355" />
+        <location filename="../../widgets/main_window.py" line="395" />
         <source>Trend %1</source>
         <translation>趋势 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="412" />
+        <location filename="../../widgets/main_window.py" line="452" />
         <source>Save trend set</source>
         <translation>保存趋势组</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="413" />
+        <location filename="../../widgets/main_window.py" line="453" />
         <source>Name of the set:</source>
         <translation>趋势组名称：</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="486" />
+        <location filename="../../widgets/main_window.py" line="526" />
         <source>The change takes effect when the console restarts.</source>
         <translation>更改将在监控软件重新启动后生效。</translation>
+    </message>
+</context>
+<context>
+    <name>Minimap</name>
+    <message>
+        <location filename="../../widgets/topology/minimap.py" line="43" />
+        <source>Click or drag to show that part of the diagram.</source>
+        <extracomment>How long the drawing must be still before the picture is taken again.</extracomment>
+        <translation>单击或拖动以显示图中该部分。</translation>
     </message>
 </context>
 <context>
@@ -1300,6 +2083,247 @@
     </message>
 </context>
 <context>
+    <name>PropertiesPanel</name>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="145" />
+        <source>Unbind the device</source>
+        <extracomment>Command ids of typing sessions (far from `commands.MERGE_PROPERTY`): one id per session, so a second visit to the same field is a step of its own. Point kinds a state (breaker position, truck, alarm) and a value label accept.</extracomment>
+        <translation>解除设备绑定</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="200" />
+        <source>Edit the text</source>
+        <translation>编辑文字</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="207" />
+        <source>Change the text size</source>
+        <translation>修改字号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="223" />
+        <source>Edit the link text</source>
+        <translation>编辑链接文字</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="242" />
+        <source>Select an item on the diagram to see and edit its properties.</source>
+        <translation>在图上选择一个对象以查看和编辑其属性。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="243" />
+        <source>Symbol</source>
+        <translation>图元</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="243" />
+        <source>Designation</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="244" />
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="244" />
+        <source>Placement</source>
+        <translation>放置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="245" />
+        <source>Length</source>
+        <translation>长度</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="245" />
+        <location filename="../../widgets/topology/properties.py" line="253" />
+        <location filename="../../widgets/topology/properties.py" line="255" />
+        <location filename="../../widgets/topology/properties.py" line="258" />
+        <source>Layer</source>
+        <translation>图层</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="247" />
+        <source>e.g. QF1 or 1#主变</source>
+        <translation>例如 QF1 或 1#主变</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="248" />
+        <location filename="../../widgets/topology/properties.py" line="444" />
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="249" />
+        <location filename="../../widgets/topology/properties.py" line="446" />
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="250" />
+        <source> grid units</source>
+        <translation> 格</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="251" />
+        <source>States bound to points</source>
+        <translation>状态绑定的测点</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="252" />
+        <source>Winding voltages</source>
+        <translation>绕组电压</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="253" />
+        <source>Words</source>
+        <translation>文字</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="253" />
+        <source>Size</source>
+        <translation>字号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="255" />
+        <source>Opens diagram</source>
+        <translation>打开的图</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="255" />
+        <location filename="../../widgets/topology/properties.py" line="338" />
+        <source>Text</source>
+        <translation>文字</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="259" />
+        <source>This item is on a locked layer; unlock the layer to change it.</source>
+        <translation>此对象在锁定的图层上；解锁该图层后才能修改。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="273" />
+        <source>%1 (not a point of the site)</source>
+        <translation>%1（本站没有该测点）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="280" />
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="283" />
+        <source>%1 (not a device of the site)</source>
+        <translation>%1（本站没有该设备）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="333" />
+        <source>Nothing selected</source>
+        <translation>未选择</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="344" />
+        <source>Link to another diagram</source>
+        <translation>到其他图的链接</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="367" />
+        <source>Wire</source>
+        <translation>连线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="368" />
+        <source>A wire from %1 to %2; it goes with its symbols' layer.</source>
+        <translation>从 %1 到 %2 的连线；随其图元所在图层。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="371" />
+        <source>%1 items selected</source>
+        <translation>已选择 %1 个对象</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="372" />
+        <source>Choose a layer to move them all to it (wires go with their symbols).</source>
+        <translation>选择一个图层，把它们全部移过去（连线随其图元）。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="383" />
+        <location filename="../../widgets/topology/properties.py" line="385" />
+        <source>Base layer</source>
+        <translation>基础图层</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="400" />
+        <source>rotated %1°</source>
+        <translation>旋转 %1°</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="401" />
+        <source>%1, mirrored</source>
+        <translation>%1，镜像</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="413" />
+        <source>not bound</source>
+        <translation>未绑定</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="440" />
+        <source> (optional)</source>
+        <translation>（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="467" />
+        <source>Winding %1</source>
+        <translation>绕组 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="507" />
+        <source>Rename</source>
+        <translation>修改编号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="515" />
+        <source>Bind the device</source>
+        <translation>绑定设备</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="534" />
+        <source>Bind %1</source>
+        <translation>绑定 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="534" />
+        <source>Unbind %1</source>
+        <translation>解除绑定 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="540" />
+        <source>Change the length</source>
+        <translation>修改长度</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="546" />
+        <source>Change the winding voltage</source>
+        <translation>修改绕组电压</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="553" />
+        <source>Move to layer</source>
+        <translation>移到图层</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="557" />
+        <source>Link target</source>
+        <translation>链接目标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/properties.py" line="578" />
+        <source>Add a value label</source>
+        <translation>添加数值标签</translation>
+    </message>
+</context>
+<context>
     <name>RangeDialog</name>
     <message>
         <location filename="../../widgets/trends/range_dialog.py" line="17" />
@@ -1320,6 +2344,188 @@
         <location filename="../../widgets/trends/range_dialog.py" line="46" />
         <source>The end must be after the start.</source>
         <translation>结束时间必须晚于开始时间。</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayEventList</name>
+    <message>
+        <location filename="../../widgets/topology/replay_events.py" line="39" />
+        <source>closed</source>
+        <extracomment>A switching device's states (the symbols' state words) in the operator's words.</extracomment>
+        <translation>合位</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay_events.py" line="40" />
+        <source>open</source>
+        <translation>分位</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay_events.py" line="41" />
+        <source>withdrawn</source>
+        <translation>抽出</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay_events.py" line="42" />
+        <source>inserted</source>
+        <translation>推入</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay_events.py" line="43" />
+        <source>blown</source>
+        <translation>熔断</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay_events.py" line="44" />
+        <source>intact</source>
+        <translation>完好</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay_events.py" line="101" />
+        <source>Search again</source>
+        <translation>重新查找</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay_events.py" line="102" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay_events.py" line="102" />
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay_events.py" line="114" />
+        <source>Searching what happened…</source>
+        <translation>正在查找发生的事件…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay_events.py" line="116" />
+        <source>The events cannot be read: %1</source>
+        <translation>事件无法读取：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay_events.py" line="118" />
+        <source>What happened in this window</source>
+        <translation>此时段内发生的事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay_events.py" line="120" />
+        <source>Nothing happened on this diagram in this window.</source>
+        <translation>此时段内本图没有发生事件。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay_events.py" line="144" />
+        <source>%1 changed from %2 to %3</source>
+        <translation>%1 由%2变为%3</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay_events.py" line="149" />
+        <source>Alarm %1: %2 — %3</source>
+        <translation>报警 %1：%2 — %3</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayWindow</name>
+    <message>
+        <location filename="../../widgets/topology/replay.py" line="234" />
+        <source>REPLAY — the plant as it was at the time below, not live</source>
+        <translation>事故追忆 — 显示下方时刻的历史状态，非实时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay.py" line="235" />
+        <source>Replay of %1</source>
+        <translation>事故追忆：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay.py" line="236" />
+        <source>Site time (%1)</source>
+        <translation>站点时间（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay.py" line="237" />
+        <source>−%1 min</source>
+        <translation>−%1 分</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay.py" line="237" />
+        <source>−%1 s</source>
+        <translation>−%1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay.py" line="238" />
+        <source>+%1 min</source>
+        <translation>+%1 分</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay.py" line="238" />
+        <source>+%1 s</source>
+        <translation>+%1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay.py" line="243" />
+        <source>Show the plant %1 seconds earlier</source>
+        <translation>显示提前 %1 秒的状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay.py" line="244" />
+        <source>Show the plant %1 seconds later</source>
+        <translation>显示推后 %1 秒的状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay.py" line="246" />
+        <source>%1× speed</source>
+        <translation>%1 倍速</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay.py" line="248" />
+        <source>Another time:</source>
+        <translation>其他时刻：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay.py" line="249" />
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay.py" line="259" />
+        <source>❚❚ Pause</source>
+        <translation>❚❚ 暂停</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay.py" line="259" />
+        <source>▶ Play</source>
+        <translation>▶ 播放</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay.py" line="264" />
+        <source>Loading…</source>
+        <translation>正在载入…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay.py" line="266" />
+        <source>REPLAY</source>
+        <translation>事故追忆</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay.py" line="270" />
+        <source>%1 from the chosen time %2</source>
+        <translation>距所选时刻 %2 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay.py" line="273" />
+        <source>REPLAY %1</source>
+        <translation>事故追忆 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay.py" line="379" />
+        <source>The past values cannot be read: %1</source>
+        <translation>历史数值无法读取：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/replay.py" line="401" />
+        <source>The historian holds no value of this diagram at this time.</source>
+        <translation>历史库中没有本图在此时刻的数值。</translation>
     </message>
 </context>
 <context>
@@ -1366,6 +2572,75 @@
     </message>
 </context>
 <context>
+    <name>SitePicker</name>
+    <message>
+        <location filename="../../widgets/topology/picker.py" line="187" />
+        <source>Choose a point</source>
+        <extracomment>Item data roles: what a row is ("room", "device", "point", "group") and its id; its search text.</extracomment>
+        <translation>选择测点</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/picker.py" line="187" />
+        <source>Choose a device</source>
+        <translation>选择设备</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/picker.py" line="188" />
+        <source>Search names or ids (Chinese or English)</source>
+        <translation>搜索名称或编号（中文或英文）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/picker.py" line="189" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/picker.py" line="189" />
+        <source>Id</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/picker.py" line="189" />
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/picker.py" line="192" />
+        <source>analog values</source>
+        <translation>模拟量</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/picker.py" line="192" />
+        <source>digital (on/off) signals</source>
+        <translation>开关量</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/picker.py" line="193" />
+        <source>counters (energy)</source>
+        <translation>累计量（电能）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/picker.py" line="195" />
+        <source>Only points of these kinds can be chosen here: %1.</source>
+        <translation>此处只能选择以下类型的测点：%1。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/picker.py" line="199" />
+        <source>Nothing matches the search.</source>
+        <translation>没有符合搜索的结果。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/picker.py" line="203" />
+        <source>Devices in no room</source>
+        <translation>未分配房间的设备</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/picker.py" line="205" />
+        <source>Points of the site (calculated)</source>
+        <translation>全站计算测点</translation>
+    </message>
+</context>
+<context>
     <name>SourceBridge</name>
     <message>
         <location filename="../../widgets/bridge.py" line="247" />
@@ -1382,6 +2657,50 @@
         <location filename="../../widgets/bridge.py" line="259" />
         <source>The data source stopped working: {0}</source>
         <translation>数据源停止工作：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>SymbolPalette</name>
+    <message>
+        <location filename="../../widgets/topology/palette.py" line="39" />
+        <source>Sources</source>
+        <extracomment>Palette groups by what a symbol does electrically (the symbol's ``kind``), in drawing order.</extracomment>
+        <translation>电源</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/palette.py" line="40" />
+        <source>Switching devices</source>
+        <translation>开关设备</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/palette.py" line="41" />
+        <source>Busbars and lines</source>
+        <translation>母线与线路</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/palette.py" line="42" />
+        <source>Transformers</source>
+        <translation>变压器与互感器</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/palette.py" line="43" />
+        <source>Loads and equipment</source>
+        <translation>负荷与设备</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/palette.py" line="44" />
+        <source>Device badges</source>
+        <translation>设备标识</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/palette.py" line="45" />
+        <source>Other symbols</source>
+        <translation>其他图元</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/palette.py" line="156" />
+        <source>Search symbols (name, id or kind)</source>
+        <translation>搜索图元（名称、编号或类型）</translation>
     </message>
 </context>
 <context>
@@ -1486,6 +2805,60 @@
         <location filename="../../widgets/trends/view.py" line="504" />
         <source>Not on this site: {points}</source>
         <translation>不属于本站点：{points}</translation>
+    </message>
+</context>
+<context>
+    <name>ValueLabelTable</name>
+    <message>
+        <location filename="../../widgets/topology/label_table.py" line="80" />
+        <source>Value labels</source>
+        <extracomment>Formats offered (any Python format spec may be typed). The value a label's preview formats.</extracomment>
+        <translation>数值标签</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/label_table.py" line="81" />
+        <source>Point</source>
+        <translation>测点</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/label_table.py" line="81" />
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/label_table.py" line="81" />
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/label_table.py" line="82" />
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/label_table.py" line="83" />
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/label_table.py" line="84" />
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/label_table.py" line="167" />
+        <source>Edit a value label</source>
+        <translation>编辑数值标签</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/label_table.py" line="173" />
+        <source>'%1' is not a number format; try .1f (one decimal).</source>
+        <translation>“%1”不是数字格式；可试 .1f（一位小数）。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/label_table.py" line="185" />
+        <source>Remove a value label</source>
+        <translation>删除数值标签</translation>
     </message>
 </context>
 <context>

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication as App  # short: lupdate reads App.translate(context, text)
+from PySide6.QtCore import QObject, Signal
 
 from app.diagram.checks import BindingProblem, symbol_problems, who
 from app.diagram.model import Change, Diagram, Finding, PlacedSymbol
@@ -25,27 +26,30 @@ def moved_only(change: Change) -> bool:
     return dataclasses.replace(old, position=new.position) == new  # type: ignore[arg-type]
 
 
-def tr(text: str) -> str:
-    """The wording's translation context."""
-    return QCoreApplication.translate("BindingCheck", text)
-
-
 def state_name(key: str) -> str:
     """A symbol state's name for people (an unknown key shows as it is)."""
-    names = {"position": tr("Position (open/closed)"), "withdrawn": tr("Withdrawn (truck out)"),
-             "alarm": tr("Alarm"), "blown": tr("Fuse blown")}  # fmt: skip
+    names = {
+        "position": App.translate("BindingCheck", "Position (open/closed)"),
+        "withdrawn": App.translate("BindingCheck", "Withdrawn (truck out)"),
+        "alarm": App.translate("BindingCheck", "Alarm"),
+        "blown": App.translate("BindingCheck", "Fuse blown"),
+    }
     return names.get(key, key)
 
 
 def problem_words(p: BindingProblem) -> str:
     """One binding problem as a sentence in the console's language."""
     texts = {
-        "unbound": tr("'%1' is not bound to a point; it will show as unknown."),
-        "missing_point": tr("'%1' is bound to %2, which is not a point of the site."),
-        "not_digital": tr("'%1' is bound to %2, a point of kind %3; a state needs a digital point."),
-        "unknown_state": tr("The symbol has no state '%1' to bind."),
-        "missing_label_point": tr("A value label shows %2, which is not a point of the site."),
-        "missing_device": tr("Device %4 is not in the site."),
+        "unbound": App.translate(
+            "BindingCheck", "'%1' is not bound to a point; it will show as unknown."),
+        "missing_point": App.translate(
+            "BindingCheck", "'%1' is bound to %2, which is not a point of the site."),
+        "not_digital": App.translate(
+            "BindingCheck", "'%1' is bound to %2, a point of kind %3; a state needs a digital point."),
+        "unknown_state": App.translate("BindingCheck", "The symbol has no state '%1' to bind."),
+        "missing_label_point": App.translate(
+            "BindingCheck", "A value label shows %2, which is not a point of the site."),
+        "missing_device": App.translate("BindingCheck", "Device %4 is not in the site."),
     }
     return (texts[p.what].replace("%1", state_name(p.key)).replace("%2", p.point).replace("%3", p.kind)
             .replace("%4", p.device))  # fmt: skip
@@ -94,6 +98,6 @@ class BindingCheck(QObject):
     def findings(self) -> list[Finding]:
         """Every problem of the diagram in drawing order, worded with the symbol's designation."""
         language = names_language()
-        return [Finding(p.uuid, tr("%1: %2").replace("%1", who(self.diagram, p, language))
+        return [Finding(p.uuid, App.translate("BindingCheck", "%1: %2").replace("%1", who(self.diagram, p, language))
                         .replace("%2", problem_words(problem)))
                 for p in self.diagram.placed for problem in self._found.get(p.uuid, ())]  # fmt: skip

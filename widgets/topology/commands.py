@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication as App  # short: lupdate reads App.translate(context, text)
 from PySide6.QtGui import QUndoCommand
 
 from app.diagram.model import Diagram, Item, Layer, Wire
@@ -26,16 +26,11 @@ from app.diagram.model import Diagram, Item, Layer, Wire
 MERGE_PROPERTY = 6001
 
 
-def tr(text: str) -> str:
-    """Command names as the Edit menu shows them ("Undo Move")."""
-    return QCoreApplication.translate("DiagramEdit", text)
-
-
 class AddItems(QUndoCommand):
     """Put items on the diagram (placed from the palette, a wire drawn, pasted, duplicated)."""
 
     def __init__(self, diagram: Diagram, items: Iterable[Item], text: str = "", applied: bool = False) -> None:
-        super().__init__(text or tr("Add"))
+        super().__init__(text or App.translate("DiagramEdit", "Add"))
         self.diagram = diagram
         # symbols, texts and links before the wires that need them
         self.items = sorted(items, key=lambda i: isinstance(i, Wire))
@@ -58,7 +53,7 @@ class RemoveItems(QUndoCommand):
     """Take items off; a symbol takes its wires, and undo puts everything back as it was."""
 
     def __init__(self, diagram: Diagram, uuids: Iterable[str], text: str = "") -> None:
-        super().__init__(text or tr("Delete"))
+        super().__init__(text or App.translate("DiagramEdit", "Delete"))
         self.diagram = diagram
         # wires first, so a symbol's removal does not take a wire that is also named here twice
         self.uuids = sorted(set(uuids), key=lambda u: not isinstance(diagram.items.get(u), Wire))
@@ -89,7 +84,7 @@ class EditItems(QUndoCommand):
     def __init__(self, diagram: Diagram, changes: Mapping[str, Mapping[str, Any]], text: str = "",
                  applied: bool = False, old: Mapping[str, Mapping[str, Any]] | None = None,
                  merge: bool = False) -> None:
-        super().__init__(text or tr("Edit"))
+        super().__init__(text or App.translate("DiagramEdit", "Edit"))
         if applied and old is None:
             raise ValueError("an applied edit needs the old values to undo it")
         self.diagram = diagram
@@ -129,7 +124,7 @@ class SetLayers(QUndoCommand):
     """Add, remove, rename, hide, show or lock layers."""
 
     def __init__(self, diagram: Diagram, layers: Iterable[Layer], text: str = "") -> None:
-        super().__init__(text or tr("Change layers"))
+        super().__init__(text or App.translate("DiagramEdit", "Change layers"))
         self.diagram = diagram
         self.layers = tuple(layers)
         self.old: tuple[Layer, ...] = diagram.layers

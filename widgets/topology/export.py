@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QMarginsF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtCore import QCoreApplication as App  # short: lupdate reads App.translate(context, text)
+from PySide6.QtCore import QMarginsF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 from PySide6.QtSvg import QSvgGenerator
 
@@ -21,10 +22,6 @@ from widgets.topology.scene import DiagramScene
 
 PNG_SCALE = 2.0
 FORMATS = ("png", "svg", "pdf")
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("DiagramExport", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +48,10 @@ def _scene(diagram: Diagram) -> DiagramScene:
 
 def _title_block(p: QPainter, area: QRectF, title: TitleBlock, unit: float) -> None:
     """A ruled box of four rows in the lower right corner of ``area`` (``unit`` = one row's height)."""
-    rows = [(tr("Site"), title.site), (tr("Drawing"), title.drawing),
-            (tr("Revision"), str(title.revision)), (tr("Printed"), title.printed)]
+    rows = [(App.translate("DiagramExport", "Site"), title.site),
+            (App.translate("DiagramExport", "Drawing"), title.drawing),
+            (App.translate("DiagramExport", "Revision"), str(title.revision)),
+            (App.translate("DiagramExport", "Printed"), title.printed)]
     w, h = 14 * unit, unit * len(rows)
     box = QRectF(area.right() - w, area.bottom() - h, w, h)
     p.save()
@@ -77,7 +76,8 @@ def export_drawing(diagram: Diagram, path: Path, title: TitleBlock) -> Path:
     Raises `ExportError` in words when the format is unknown or the file cannot be written."""
     kind = path.suffix.lower().lstrip(".")
     if kind not in FORMATS:
-        raise ExportError(tr("Unknown export format '%1': choose .png, .svg or .pdf.").replace("%1", path.suffix))
+        raise ExportError(App.translate("DiagramExport", "Unknown export format '%1': choose .png, .svg or .pdf.")
+                          .replace("%1", path.suffix))
     scene = _scene(diagram)
     try:
         source = scene.itemsBoundingRect()
@@ -102,12 +102,14 @@ def export_drawing(diagram: Diagram, path: Path, title: TitleBlock) -> Path:
                 image.fill(QColor("#ffffff"))
                 _paint(image, scene, source, sheet, QRectF(image.rect()), title, unit)
                 if not image.save(str(path)):
-                    raise ExportError(tr("The drawing could not be written to %1.").replace("%1", str(path)))
+                    raise ExportError(App.translate("DiagramExport", "The drawing could not be written to %1.")
+                                      .replace("%1", str(path)))
     finally:
         scene.detach()
         scene.deleteLater()
     if not path.exists() or path.stat().st_size == 0:
-        raise ExportError(tr("The drawing could not be written to %1.").replace("%1", str(path)))
+        raise ExportError(App.translate("DiagramExport", "The drawing could not be written to %1.")
+                          .replace("%1", str(path)))
     return path
 
 

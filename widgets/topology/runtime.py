@@ -49,10 +49,6 @@ _RANK = {Energy.FAULT: 3, Energy.LIVE: 2, Energy.EARTHED: 1, Energy.DEAD: 0}
 SHOWN_STATES = (AlarmState.ACTIVE_UNACKED, AlarmState.ACTIVE_ACKED, AlarmState.CLEARED_UNACKED)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("DiagramView", text)
-
-
 class AlarmMark(QGraphicsItem):
     """The alarm badge at a symbol's top-right corner; a child of the `SymbolItem`, so it moves
     with it, goes with it, and a click on it is a click on the symbol."""
@@ -76,7 +72,8 @@ class AlarmMark(QGraphicsItem):
         level = min(int(a.level) for a in alarms)
         blinking = any(a.state.needs_ack for a in alarms)
         ordered = sorted(alarms, key=lambda a: (int(a.level), -a.raised_at))
-        texts = [_tr("%1: %2").replace("%1", level_word(a.level)).replace("%2", message(a)) for a in ordered]
+        line = QCoreApplication.translate("DiagramView", "%1: %2")
+        texts = [line.replace("%1", level_word(a.level)).replace("%2", message(a)) for a in ordered]
         if (level, blinking) != (self.level, self.blinking):
             self.level, self.blinking = level, blinking
             self.lit = True
@@ -466,12 +463,15 @@ class DiagramView(QGraphicsView):
         if item is not None:
             uuid = item.placed.uuid
             name = item.placed.name or self.diagram.symbols[item.placed.symbol].name(names_language())
-            faceplate = menu.addAction(_tr("Open the faceplate of %1").replace("%1", name))
+            faceplate = menu.addAction(
+                QCoreApplication.translate("DiagramView", "Open the faceplate of %1").replace("%1", name))
             faceplate.triggered.connect(lambda: self.symbol_clicked.emit(uuid, item.placed.device))
             if uuid in self.changed:
-                one = menu.addAction(_tr("Acknowledge the change of %1").replace("%1", name))
+                one = menu.addAction(
+                    QCoreApplication.translate("DiagramView", "Acknowledge the change of %1").replace("%1", name))
                 one.triggered.connect(lambda: self.acknowledge_changes([uuid]))
-        every = menu.addAction(_tr("Acknowledge all changes (%1)").replace("%1", str(len(self.changed))))
+        every = menu.addAction(QCoreApplication.translate("DiagramView", "Acknowledge all changes (%1)")
+                               .replace("%1", str(len(self.changed))))
         every.setEnabled(bool(self.changed))
         every.triggered.connect(lambda: self.acknowledge_changes(None))
         return menu
