@@ -88,6 +88,10 @@ def test_edit_save_export_and_the_unsaved_mark(qtbot, bridge, tmp_path, site_cop
     assert pdf is not None and pdf.read_bytes().startswith(b"%PDF")
     editor.grab().save(str(ARTIFACTS / "diagram_editor.png"))
     editor.close()
+    reopened = opened(qtbot, bridge, tmp_path)  # what was saved is what the next editor opens
+    assert uuid in reopened.diagram.items and reopened.base_revision == base + 1
+    assert not reopened.isWindowModified()
+    reopened.close()
 
 
 def test_a_crash_leaves_an_autosave_that_the_next_editor_restores(qtbot, bridge, tmp_path):

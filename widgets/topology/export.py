@@ -18,6 +18,8 @@ from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainte
 from PySide6.QtSvg import QSvgGenerator
 
 from app.diagram.model import Diagram
+from app.diagram.symbols import SWITCH_KINDS
+from widgets.topology.painting import Look
 from widgets.topology.scene import DiagramScene
 
 PNG_SCALE = 2.0
@@ -39,10 +41,14 @@ class ExportError(OSError):
 
 
 def _scene(diagram: Diagram) -> DiagramScene:
-    scene = DiagramScene(diagram, QColor("#000000"), QColor("#ffffff"))
+    black, white = QColor("#000000"), QColor("#ffffff")
+    scene = DiagramScene(diagram, black, white)
     for texts in scene.values.values():  # live values belong to the screen, not the drawing
         for text in texts:
             text.setVisible(False)
+    for item in scene.symbols.values():  # switches as drawn on paper: open shape, black outline
+        if diagram.symbols[item.placed.symbol].kind in SWITCH_KINDS:
+            item.set_look(Look(black, white, "open", plain=True))
     return scene
 
 

@@ -70,6 +70,7 @@ class Look:
     background: QColor = field(default_factory=lambda: QColor(WHITE))  # the "bg" token: the view's own background
     state: str = ""  # closed / open / unknown / withdrawn, or "" for symbols without states
     bad_quality: bool = False  # its state points are stale or not answering: hatched
+    plain: bool = False  # a drawing for paper: the state's shape in the drawing colour, no red/green fills
     flash: bool = False  # the lit half of a change-of-state flash, until the operator acknowledges it
 
 
@@ -98,7 +99,7 @@ def paint_symbol(p: QPainter, symbol: Symbol, look: Look, length: float | None =
         if shape.when and not words.intersection(shape.when):
             continue
         if shape.fill == "state" or shape.stroke == "state":  # the position itself: red closed, green open
-            stroke = {"closed": CLOSED, "open": OPEN}.get(look.state, UNKNOWN)
+            stroke = look.colour if look.plain else {"closed": CLOSED, "open": OPEN}.get(look.state, UNKNOWN)
         else:
             stroke = look.colour  # "fg" and "energy": the drawing takes its section's colour
         pen = QPen(stroke, max(shape.width, 0.02))
@@ -146,6 +147,8 @@ def _fill(token: str, look: Look) -> QBrush:
     if token == "none":
         return QBrush(Qt.BrushStyle.NoBrush)
     if token == "state":
+        if look.plain:
+            return QBrush(Qt.BrushStyle.NoBrush)
         colour = {"closed": CLOSED, "open": OPEN}.get(look.state, UNKNOWN)
         return QBrush(colour) if look.state != "open" else QBrush(Qt.BrushStyle.NoBrush)
     if token == "bg":
