@@ -215,9 +215,10 @@ class Queries:
 
         def work(conn: Connection, blocks: tuple[Block, ...]) -> dict[str, Sample]:
             out: dict[str, Sample] = {}
+            stored = self.sql.chunks_before_many(conn, [pid for _, pid in wanted], ts, since, CHUNK_SPAN)
             for name, pid in wanted:
                 best = _last_at_or_before(_recent_series(blocks, pid), ts)
-                for _t0, t1, data in self.sql.chunks_before(conn, pid, ts, since, CHUNK_SPAN):
+                for _t0, t1, data in stored[pid]:
                     if best is not None and best[0] >= t1:
                         break  # chunks come by decreasing end: none of the rest can be later
                     series = self._decode(pid, data)

@@ -121,15 +121,21 @@ class Sql:
         )
         return list(conn.execute(stmt))
 
-    def chunks_before(self, conn: Connection, pid: int, ts: int, since: int, span: int) -> list[Row]:
-        """Chunks that may hold the last sample at or before ``ts`` and not before ``since``."""
+    def chunks_before_many(self, conn: Connection, pids: list[int], ts: int, since: int,
+                           span: int) -> dict[int, list[Row]]:
+        """`chunks_before` for many points in a few statements (the diagram replay asks ~1,000 at once;
+        one statement per point cost ~0.3 ms each in statement overhead alone)."""
         c = s.chunk
-        stmt = (
-            select(c.c.t0, c.c.t1, c.c.data)
-            .where(c.c.point_id == pid, c.c.t0 <= ts, c.c.t0 >= since - span, c.c.t1 >= since)
-            .order_by(c.c.t1.desc())
-        )
-        return list(conn.execute(stmt))
+        out: dict[int, list[Row]] = {pid: [] for pid in pids}
+        for i in range(0, len(pids), 500):  # well under every driver's bound-parameter limit
+            stmt = (
+                select(c.c.point_id, c.c.t0, c.c.t1, c.c.data)
+                .where(c.c.point_id.in_(pids[i:i + 500]), c.c.t0 <= ts, c.c.t0 >= since - span, c.c.t1 >= since)
+                .order_by(c.c.point_id, c.c.t1.desc())
+            )
+            for row in conn.execute(stmt):
+                out[row[0]].append(row[1:])
+        return out
 
     def last_chunk_ends(self, conn: Connection) -> list[Row]:
         """``(point_id, max t1)``: where each point's stored raw data ends."""
