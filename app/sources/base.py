@@ -26,8 +26,10 @@ from app.alarms.journal import JournalEntry
 from app.alarms.limits import LimitSpec
 from app.alarms.model import Alarm, AlarmEvent, JournalQuery
 from app.alarms.notify import ChannelStatus
+from app.auth import AuditEntry, Role, User
 from app.historian import History
 from app.model import Sample
+from app.sources.accounts import Login
 from drivers.link import LinkEvent
 
 SamplesCallback = Callable[[list[Sample]], None]
@@ -242,6 +244,56 @@ class DataSource(abc.ABC):
         """Store an edited diagram (checked like opening it); returns the revision stored.
         Raises `DiagramFileError` for a drawing that would not open, `DrawingConflict` when someone
         saved a newer revision since ``base_revision``, OSError when it cannot be written."""
+
+    # -- users and the audit log: local users in direct mode, the server's in cloud mode --------
+
+    @abc.abstractmethod
+    async def needs_first_admin(self) -> bool:
+        """No administrator exists yet (the console asks for the first one; never a default password)."""
+
+    @abc.abstractmethod
+    async def create_first_admin(self, name: str, password: str, display_name: str = "") -> User:
+        """Create the first administrator; refused (`UserConflict`) once one exists."""
+
+    @abc.abstractmethod
+    async def login(self, name: str, password: str) -> Login:
+        """Sign in; `BadCredentials`, `AccountLocked` or `AccountDisabled` in words otherwise."""
+
+    @abc.abstractmethod
+    async def logout(self) -> None:
+        """Sign out the signed-in user."""
+
+    @abc.abstractmethod
+    def current_login(self) -> Login | None:
+        """Who is signed in now (None before a login and after the session expired)."""
+
+    @abc.abstractmethod
+    async def change_password(self, old: str, new: str) -> None:
+        """The signed-in user changes their password (`PasswordRejected` says why not)."""
+
+    @abc.abstractmethod
+    async def users(self) -> list[User]:
+        """Every user (needs manage_users)."""
+
+    @abc.abstractmethod
+    async def create_user(self, name: str, role: Role | str, password: str, rooms: Iterable[str] = (),
+                          display_name: str = "") -> User:
+        """A new user (needs manage_users)."""
+
+    @abc.abstractmethod
+    async def update_user(self, name: str, *, role: Role | str | None = None, rooms: Iterable[str] | None = None,
+                          display_name: str | None = None, enabled: bool | None = None,
+                          password: str | None = None, unlock: bool = False) -> User:
+        """Change what is given of a user (needs manage_users); returns the user as stored."""
+
+    @abc.abstractmethod
+    async def delete_user(self, name: str) -> None:
+        """Remove a user (needs manage_users; never the last enabled administrator)."""
+
+    @abc.abstractmethod
+    async def audit(self, since: int | None = None, until: int | None = None, user: str | None = None,
+                    actions: Iterable[str] | None = None, limit: int = 1000) -> list[AuditEntry]:
+        """The audit log, newest first: who did what, when, from where, with what result."""
 
     @abc.abstractmethod
     def notification_status(self) -> list[ChannelStatus]:

@@ -23,15 +23,17 @@ from app.alarms.fault_store import FaultRecordHeader
 from app.alarms.flood import FloodSummary
 from app.alarms.journal import JournalEntry
 from app.alarms.limits import LimitSpec
-from app.alarms.model import Alarm, AlarmEvent, JournalQuery
+from app.alarms.model import Alarm, AlarmActionError, AlarmEvent, JournalQuery
 from app.alarms.notify import ChannelStatus
+from app.auth import Action, AuditEntry, Result, Role, User
 from app.config import Site
-from app.diagram.drawings import save_drawing
+from app.diagram.drawings import DrawingConflict, save_drawing
 from app.diagram.symbols import load_library
 from app.historian import AsyncHistory, Historian, History, StoragePolicy
 from app.historian import PointInfo as StoredPoint
 from app.model import PointKind, Sample
 from app.simulation import plant_from_site
+from app.sources.accounts import Accounts, Login
 from app.sources.base import (
     AlarmCallback,
     CameraInfo,
@@ -105,6 +107,7 @@ class DirectSource(DataSource):
         self._link_subs: list[LinkCallback] = []
         self._alarm_subs: list[AlarmCallback] = []
         self.alarm_core = AlarmCore(site, db_url, self._on_alarms)
+        self.accounts = Accounts(db_url, self._executor)
         self._started = 0.0
         self.address: tuple[str, int] | None = None
 
@@ -143,6 +146,7 @@ class DirectSource(DataSource):
             await self.alarm_core.stop()
         finally:
             loop = asyncio.get_running_loop()
+            await loop.run_in_executor(self._executor, self.accounts.close)
             await loop.run_in_executor(self._executor, self.historian.close)
             self._executor.shutdown(wait=False)
 
@@ -290,17 +294,42 @@ class DirectSource(DataSource):
         """The journal, searched on its own thread."""
         return await self.alarm_core.search(query)
 
-    async def acknowledge(self, alarm_ids: Iterable[int], user: str, comment: str | None = None) -> list[Alarm]:
-        """Acknowledge on the loop (the engine's thread); the journal follows."""
-        return self.alarm_core.acknowledge(alarm_ids, user, comment)
+    async def acknowledge(self, alarm_ids: Iterable[int], user: str, comment: str | None = None, *,
+                          address: str | None = None) -> list[Alarm]:
+        """Acknowledge on the loop (the engine's thread); the journal follows; the audit log says who."""
+        ids = list(alarm_ids)
+        target = "alarm " + ",".join(map(str, ids))
+        try:
+            done = self.alarm_core.acknowledge(ids, user, comment)
+        except AlarmActionError as exc:
+            await self.accounts.record(Action.ACKNOWLEDGE, user, target, str(exc), Result.REFUSED, address)
+            raise
+        await self.accounts.record(Action.ACKNOWLEDGE, user, target, comment or "", Result.OK, address)
+        return done
 
-    async def shelve(self, alarm_id: int, minutes: float, reason: str, user: str) -> Alarm:
+    async def shelve(self, alarm_id: int, minutes: float, reason: str, user: str, *,
+                     address: str | None = None) -> Alarm:
         """Shelve for a while, with a reason."""
-        return self.alarm_core.shelve(alarm_id, minutes, reason, user)
+        try:
+            done = self.alarm_core.shelve(alarm_id, minutes, reason, user)
+        except AlarmActionError as exc:
+            await self.accounts.record(Action.SHELVE, user, f"alarm {alarm_id}", str(exc), Result.REFUSED,
+                                       address)
+            raise
+        await self.accounts.record(Action.SHELVE, user, f"alarm {alarm_id}", f"{minutes:g} min: {reason}",
+                                   Result.OK, address)
+        return done
 
-    async def unshelve(self, alarm_id: int, user: str) -> Alarm:
+    async def unshelve(self, alarm_id: int, user: str, *, address: str | None = None) -> Alarm:
         """Return a shelved alarm now."""
-        return self.alarm_core.unshelve(alarm_id, user)
+        try:
+            done = self.alarm_core.unshelve(alarm_id, user)
+        except AlarmActionError as exc:
+            await self.accounts.record(Action.UNSHELVE, user, f"alarm {alarm_id}", str(exc), Result.REFUSED,
+                                       address)
+            raise
+        await self.accounts.record(Action.UNSHELVE, user, f"alarm {alarm_id}", "", Result.OK, address)
+        return done
 
     def flood(self) -> FloodSummary | None:
         """The alarm flood going on, if any."""
@@ -310,13 +339,17 @@ class DirectSource(DataSource):
         """A point's limits in force and where they come from."""
         return self.alarm_core.point_limits(point)
 
-    async def set_point_limits(self, point: str, limits: LimitSpec | None, user: str) -> None:
+    async def set_point_limits(self, point: str, limits: LimitSpec | None, user: str, *,
+                               address: str | None = None) -> None:
         """Change a point's limits now (stored, then run; alarm states are kept)."""
         await self.alarm_core.set_limits(point, limits, user)
+        await self.accounts.record(Action.LIMIT_CHANGE, user, point, repr(limits), Result.OK, address)
 
-    async def revert_point_limits(self, point: str, user: str) -> None:
+    async def revert_point_limits(self, point: str, user: str, *, address: str | None = None) -> None:
         """Back to the site file's limits."""
         await self.alarm_core.revert_limits(point, user)
+        await self.accounts.record(Action.LIMIT_CHANGE, user, point, "back to the site file's limits", Result.OK,
+                                   address)
 
     async def diagram(self, diagram_id: str) -> str:
         """A diagram file of the site, read off the loop (paths are relative to the site file)."""
@@ -334,14 +367,73 @@ class DirectSource(DataSource):
         base = self.site_config.path.parent if self.site_config.path is not None else Path.cwd()
         return (base / ref.file).resolve()
 
-    async def save_diagram(self, diagram_id: str, text: str, base_revision: int | None, user: str) -> int:
+    async def save_diagram(self, diagram_id: str, text: str, base_revision: int | None, user: str, *,
+                           address: str | None = None) -> int:
         """Write the site's diagram file off the loop: checked, atomic, previous revision kept."""
         path = self._diagram_path(diagram_id)
         loop = asyncio.get_running_loop()
-        revision = await loop.run_in_executor(
-            self._executor, save_drawing, path, text, load_library(), diagram_id, base_revision)
+        try:
+            revision = await loop.run_in_executor(
+                self._executor, save_drawing, path, text, load_library(), diagram_id, base_revision)
+        except (ValueError, DrawingConflict, OSError) as exc:
+            await self.accounts.record(Action.DIAGRAM_EDIT, user, f"diagram {diagram_id}", str(exc)[:500],
+                                       Result.REFUSED if isinstance(exc, DrawingConflict) else Result.FAILED, address)
+            raise
+        await self.accounts.record(Action.DIAGRAM_EDIT, user, f"diagram {diagram_id}", f"revision {revision}",
+                                   Result.OK, address)
         log.info("diagram %s saved as revision %s by %s", diagram_id, revision, user or "?")
         return revision
+
+    # -- users and the audit log (app.sources.accounts) -----------------------------------------
+
+    async def needs_first_admin(self) -> bool:
+        """No administrator exists yet: the console asks for the first one."""
+        return await self.accounts.needs_first_admin()
+
+    async def create_first_admin(self, name: str, password: str, display_name: str = "") -> User:
+        """Create the first administrator (refused once one exists)."""
+        return await self.accounts.create_first_admin(name, password, display_name)
+
+    async def login(self, name: str, password: str) -> Login:
+        """Sign in (lockout after repeated failures; every attempt audited)."""
+        return await self.accounts.sign_in(name, password)
+
+    async def logout(self) -> None:
+        """Sign out the console's user."""
+        await self.accounts.sign_out()
+
+    def current_login(self) -> Login | None:
+        """Who is signed in, kept alive by calling (None once the session expired)."""
+        return self.accounts.touch()
+
+    async def change_password(self, old: str, new: str) -> None:
+        """The signed-in user changes their own password."""
+        await self.accounts.change_password(old, new)
+
+    async def users(self) -> list[User]:
+        """Every user (needs manage_users)."""
+        return await self.accounts.users()
+
+    async def create_user(self, name: str, role: Role | str, password: str, rooms: Iterable[str] = (),
+                          display_name: str = "") -> User:
+        """A new user (needs manage_users)."""
+        return await self.accounts.create_user(name, role, password, rooms, display_name)
+
+    async def update_user(self, name: str, *, role: Role | str | None = None, rooms: Iterable[str] | None = None,
+                          display_name: str | None = None, enabled: bool | None = None,
+                          password: str | None = None, unlock: bool = False) -> User:
+        """Change a user (needs manage_users)."""
+        return await self.accounts.update_user(name, role=role, rooms=rooms, display_name=display_name,
+                                               enabled=enabled, password=password, unlock=unlock)
+
+    async def delete_user(self, name: str) -> None:
+        """Remove a user (needs manage_users; never the last administrator)."""
+        await self.accounts.delete_user(name)
+
+    async def audit(self, since: int | None = None, until: int | None = None, user: str | None = None,
+                    actions: Iterable[str] | None = None, limit: int = 1000) -> list[AuditEntry]:
+        """Who did what when, newest first."""
+        return await self.accounts.audit(since, until, user, actions, limit)
 
     def notification_status(self) -> list[ChannelStatus]:
         """Each notification channel's state."""

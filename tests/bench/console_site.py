@@ -230,6 +230,23 @@ def synthetic_source_class() -> type:
         async def save_diagram(self, diagram_id: str, text: str, base_revision: int | None, user: str) -> int:
             raise KeyError(f"this synthetic site has no diagram {diagram_id!r}")
 
+        def _no_users(self, *_args: object, **_kwargs: object) -> object:
+            raise RuntimeError("this synthetic site has no users")
+
+        async def needs_first_admin(self) -> bool:
+            return False
+
+        def current_login(self) -> None:
+            return None
+
+        async def audit(self, *_args: object, **_kwargs: object) -> list:
+            return []
+
+        async def logout(self) -> None:
+            return None
+
+        create_first_admin = login = change_password = users = create_user = update_user = delete_user = _no_users
+
         async def point_limits(self, point: str) -> tuple:
             return None, "site"
 
