@@ -72,7 +72,7 @@ def run_console(site_path: str | None, db_url: str | None, simulate: bool, argv:
                              + "\n\n" + str(exc))  # fmt: skip
         return 2
     bridge = SourceBridge(source_factory(site, db_url, simulate))
-    window = MainWindow(bridge, site.tz)
+    window = MainWindow(bridge, site.tz, sign_in=True)  # first administrator, then the login, once started
     runtime.install_excepthook(lambda: window)
     watchdog = runtime.StallWatchdog(app)
     watchdog.start()

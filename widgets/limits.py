@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.alarms.limits import LimitSpec
+from app.auth import Permission
 from widgets.alarms.operator import operator_name
+from widgets.auth.permissions import allowed
 from widgets.bridge import SourceBridge, describe
 
 LIMIT_NAMES = ("HH", "H", "L", "LL")
@@ -91,6 +93,10 @@ class LimitsDialog(QDialog):
         layout.addLayout(grid)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
+        self.may_edit = allowed(Permission.EDIT_ALARM_RULES)  # others see the limits, greyed
+        if not self.may_edit:
+            self.problem.setText(self.tr("You may look at these limits; changing them needs the right to edit "
+                                         "alarm rules."))
         self._busy(True)
         self.origin.setText(self.tr("Reading the limits in force…"))
         bridge.request(lambda s: s.point_limits(point), self._fill, self._failed)
@@ -105,6 +111,9 @@ class LimitsDialog(QDialog):
 
     def _busy(self, busy: bool) -> None:
         self.buttons.setEnabled(not busy)
+        if not self.may_edit:
+            self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
+            self.revert.setEnabled(False)
 
     # -- answers from the source ----------------------------------------------------------------
 
@@ -112,7 +121,6 @@ class LimitsDialog(QDialog):
         spec, origin = answer
         self.origin.setText(self.tr("These limits were changed at runtime (over the site file).") if origin == "runtime"
                             else self.tr("These limits come from the site file."))  # fmt: skip
-        self.revert.setEnabled(origin == "runtime")
         spec = spec or {}
         for limit, (on, value, level) in self.rows.items():
             given = spec.get(limit)
@@ -127,6 +135,7 @@ class LimitsDialog(QDialog):
         self.deadband.setValue(float(deadband) if isinstance(deadband, int | float) else 0.0)
         self.on_delay.setValue(float(spec.get("on_delay") or 0.0))
         self.off_delay.setValue(float(spec.get("off_delay") or 0.0))
+        self.revert.setEnabled(origin == "runtime" and self.may_edit)
         self._busy(False)
 
     def _failed(self, exc: Exception) -> None:

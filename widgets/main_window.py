@@ -38,6 +38,7 @@ from app.sources.base import DataSource, SourceStatus
 from drivers.link import LinkEvent, LinkState
 from widgets import runtime, settings
 from widgets.alarms import AlarmConsole
+from widgets.auth.access import ConsoleAccess
 from widgets.bridge import SourceBridge, describe
 from widgets.devices import DeviceBrowser
 from widgets.limits import LimitsDialog
@@ -55,7 +56,10 @@ OPEN_PREFIX = "open-"  # trend sets under these names are the trends open at the
 class MainWindow(QMainWindow):
     """Docks: overview (centre), device browser, trends, log; banner on top; status bar below."""
 
-    def __init__(self, bridge: SourceBridge, tz: ZoneInfo, parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: SourceBridge, tz: ZoneInfo, parent: QWidget | None = None, *,
+                 sign_in: bool = False) -> None:
+        """``sign_in``: the console has logins (the launcher's case): first administrator, login, lock,
+        greyed controls (`widgets.auth`); without it every pane works as for a single trusted user."""
         super().__init__(parent)
         self.bridge = bridge
         self.tz = tz
@@ -90,6 +94,7 @@ class MainWindow(QMainWindow):
         log_dock = self._dock("log", "", self.log_view, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._t(log_dock.setWindowTitle, QT_TRANSLATE_NOOP("MainWindow", "Log"))
         self._make_status_bar()
+        self.access = ConsoleAccess(bridge, self, self.banner, self.user_label, tz) if sign_in else None
         self._make_menus()
         self._title()
         self.overview: OverviewView | None = None
@@ -98,6 +103,8 @@ class MainWindow(QMainWindow):
         self._replays: list[QWidget] = []  # replay windows opened from the alarm list, kept while open
 
         bridge.started.connect(self._source_started)
+        if self.access is not None:  # after the panes exist: first administrator, then the login
+            bridge.started.connect(self.access.begin)
         bridge.samples.connect(self._on_samples)
         bridge.link_event.connect(self._on_link)
         bridge.status.connect(self._on_status)
@@ -128,6 +135,8 @@ class MainWindow(QMainWindow):
             for setter, source in self._texts:
                 setter(QCoreApplication.translate("MainWindow", source))
             self._title()
+            if self.access is not None:
+                self.access.retranslate()
         super().changeEvent(event)
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -152,7 +161,7 @@ class MainWindow(QMainWindow):
         self.notify_label = QLabel(self)
         self.notify_label.setStyleSheet("color: #c62828;")
         self.notify_label.hide()
-        self.user_label = QLabel(self)
+        self.user_label = QLabel(self)  # "display name (role)" once signed in (widgets.auth)
         self._t(self.user_label.setText, QT_TRANSLATE_NOOP("MainWindow", "Not logged in"))
         self.clock_label = QLabel(self)
         for w in (self.source_label, self.gateways_label, self.db_label, self.notify_label, self.user_label):
@@ -229,6 +238,11 @@ class MainWindow(QMainWindow):
         self.sets_menu = tools.addMenu("")
         self._t(self.sets_menu.setTitle, QT_TRANSLATE_NOOP("MainWindow", "&Open trend set"))
         self.sets_menu.aboutToShow.connect(self._fill_sets_menu)
+        if self.access is not None:
+            self.access.fill_tools_menu(tools)
+            user_menu = menus.addMenu("")
+            self._t(user_menu.setTitle, QT_TRANSLATE_NOOP("MainWindow", "&User"))
+            self.access.fill_user_menu(user_menu)
 
         toolbar = self.addToolBar("")
         self._t(toolbar.setWindowTitle, QT_TRANSLATE_NOOP("MainWindow", "Main"))

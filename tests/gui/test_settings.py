@@ -18,6 +18,7 @@ SAMPLES = {
     settings.WINDOW_STATE.key: b"\x00\xff layout \x01",
     settings.TREND_SETS.key: json.dumps({"变压器温度": {"pens": ["T1-TCU.TA"], "range": "day"}}, ensure_ascii=False),
     settings.FULL_SCREEN.key: True,
+    settings.LOCK_MINUTES.key: 5,
 }
 
 

@@ -24,8 +24,10 @@ from app.alarms.fault_store import FaultRecordHeader
 from app.alarms.flood import FloodSummary
 from app.alarms.journal import JournalEntry
 from app.alarms.model import Alarm, AlarmEvent, JournalQuery
+from app.auth import Permission
 from app.model import Sample
 from app.sources.base import SiteModel
+from widgets.auth.permissions import allowed
 from widgets.bridge import SourceBridge, describe
 
 from .active import ActiveAlarms, snapshot
@@ -190,6 +192,10 @@ class AlarmConsole(QObject):
         if not alarms:
             self.message.emit(self.tr("Nothing to acknowledge: the alarms are acknowledged already or gone."))
             return None
+        alarms = [a for a in alarms if allowed(Permission.ACKNOWLEDGE, a.room)]
+        if not alarms:  # the banner and the popup offer it to anyone: refuse here, in words
+            self.message.emit(self.tr("You may not acknowledge these alarms (sign in as a user who may)."))
+            return None
         dialog = AckDialog([self.summary(a) for a in alarms], self.window)
         dialog.accepted.connect(lambda: self.acknowledge([a.id for a in alarms], dialog.comment_text()))
         dialog.finished.connect(lambda _=0: self._dialog_closed(dialog))
@@ -218,6 +224,9 @@ class AlarmConsole(QObject):
         alarm = self.active.get(alarm_id)
         if alarm is None:
             return None
+        if not allowed(Permission.SHELVE, alarm.room):
+            self.message.emit(self.tr("You may not shelve this alarm (sign in as a user who may)."))
+            return None
         dialog = ShelveDialog(self.summary(alarm), self.window)
         dialog.accepted.connect(lambda: self.shelve(alarm_id, dialog.minutes(), dialog.reason_text()))
         dialog.finished.connect(lambda _=0: self._dialog_closed(dialog))
@@ -239,6 +248,7 @@ class AlarmConsole(QObject):
     def unshelve(self, ids: list[int]) -> None:
         """Take shelved alarms back now."""
         user = operator_name()
+        ids = [i for i in ids if allowed(Permission.SHELVE, getattr(self.active.get(i), "room", None))]
         for alarm_id in ids:
             self.bridge.request(lambda source, i=alarm_id: source.unshelve(i, user), self.shelved.emit,
                                 self._failed("unshelve"))  # fmt: skip

@@ -47,7 +47,10 @@ from PySide6.QtWidgets import (
 
 from app.alarms.journal import JournalEntry
 from app.alarms.model import Alarm, AlarmState, JournalQuery
+from app.auth import Permission
 from app.sources.base import SiteModel
+from widgets.auth.permissions import allowed
+from widgets.auth.permissions import current as current_permissions
 
 from .words import (
     HELD_COLOUR,
@@ -437,6 +440,9 @@ class AlarmList(QWidget):
         self._query_timer.timeout.connect(lambda: self.query_history(0))
         self.retranslate()
         self._filters_changed()
+        permissions = current_permissions()
+        if permissions is not None:  # a console with logins: follow who is signed in
+            permissions.changed.connect(self._update_buttons)
 
     # -- building ---------------------------------------------------------------------------------
 
@@ -711,9 +717,12 @@ class AlarmList(QWidget):
         rows = self.selected_rows()
         active = self.tabs.currentIndex() == 0
         alarms = [r for r in rows if isinstance(r, Alarm)]
-        self.ack_button.setEnabled(any(a.state.needs_ack for a in alarms))
-        self.shelve_button.setEnabled(active and len(alarms) == 1 and alarms[0].state is not AlarmState.SHELVED)
-        self.unshelve_button.setEnabled(any(a.state is AlarmState.SHELVED for a in alarms))
+        # Greyed as well when the signed-in user may not (in the alarm's room), or the console is locked.
+        self.ack_button.setEnabled(any(a.state.needs_ack and allowed(Permission.ACKNOWLEDGE, a.room) for a in alarms))
+        self.shelve_button.setEnabled(active and len(alarms) == 1 and alarms[0].state is not AlarmState.SHELVED
+                                      and allowed(Permission.SHELVE, alarms[0].room))
+        self.unshelve_button.setEnabled(any(a.state is AlarmState.SHELVED and allowed(Permission.SHELVE, a.room)
+                                            for a in alarms))
         self.trend_button.setEnabled(len(rows) >= 1)
         self.record_button.setEnabled(len(rows) == 1)
         self.replay_button.setEnabled(len(rows) == 1)

@@ -18,12 +18,15 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.alarms.model import Alarm, AlarmEvent
+from app.auth import Permission
 from app.diagram.fileformat import dumps, loads
 from app.diagram.model import Diagram
 from app.diagram.replay import AFTER_MS
 from app.diagram.symbols import SymbolLibrary, load_library
 from app.model import Sample
 from app.sources.base import DataSource, SiteModel
+from widgets.auth.permissions import allowed
+from widgets.auth.permissions import current as current_permissions
 from widgets.bridge import SourceBridge, describe
 from widgets.devices import emit
 from widgets.runtime import names_language
@@ -84,6 +87,9 @@ class DiagramPane(QWidget):
         self.chooser.currentIndexChanged.connect(self._chosen)
         self.fit_button.clicked.connect(lambda: self.view.fit() if self.view is not None else None)
         self.retranslate()
+        permissions = current_permissions()
+        if permissions is not None:  # a console with logins: editing needs edit_site
+            permissions.bind(self.edit_button.setEnabled, Permission.EDIT_SITE)
         if site.diagrams:
             self.show_diagram(site.diagrams[0].id)
 
@@ -183,7 +189,7 @@ class DiagramPane(QWidget):
     def edit(self, diagram_id: str | None = None) -> None:
         """Open the editor on a diagram (the one shown by default); a save reloads it here."""
         did = diagram_id or self.current()
-        if did is None or self.library is None:
+        if did is None or self.library is None or not allowed(Permission.EDIT_SITE):
             return
 
         def opened(editor: DiagramEditor) -> None:
