@@ -90,10 +90,12 @@ class AuditDialog(QDialog):
         self.search_button = QPushButton(self.tr("Search"), self)
         self.search_button.setDefault(True)
         filters = QHBoxLayout()
-        for caption, w in ((self.tr("Time:"), self.range), (None, self.start), (self.tr("to"), self.end),
-                           (self.tr("User:"), self.user), (self.tr("Action:"), self.action)):
-            if caption:
-                filters.addWidget(QLabel(caption, self))
+        self.to_label = QLabel(self.tr("to"), self)
+        for caption, w in ((QLabel(self.tr("Time:"), self), self.range), (None, self.start),
+                           (self.to_label, self.end), (QLabel(self.tr("User:"), self), self.user),
+                           (QLabel(self.tr("Action:"), self), self.action)):
+            if caption is not None:
+                filters.addWidget(caption)
             filters.addWidget(w)
         filters.addStretch(1)
         filters.addWidget(self.search_button)
@@ -135,8 +137,8 @@ class AuditDialog(QDialog):
 
     def _range_changed(self, *_args: object) -> None:
         custom = self.range.currentData() == "custom"
-        self.start.setVisible(custom)
-        self.end.setVisible(custom)
+        for w in (self.start, self.to_label, self.end):
+            w.setVisible(custom)
         self.search()
 
     def period(self) -> tuple[int | None, int | None]:
