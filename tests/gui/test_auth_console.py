@@ -180,6 +180,8 @@ def test_lock_after_inactivity_unlock_switch_user_and_session_expiry(qtbot, cons
     alarm_id = raise_smoke(qtbot, window, bridge)
 
     # Nobody touches the console: it locks; the banner moves onto the lock screen, nothing is permitted.
+    audit = access.open_audit()
+    assert audit.isVisible()
     access.idle_lock_s = 0.5
     access._timer.setInterval(50)
     qtbot.waitUntil(lambda: access.locked, timeout=10_000)
@@ -188,7 +190,7 @@ def test_lock_after_inactivity_unlock_switch_user_and_session_expiry(qtbot, cons
     assert not access.permissions.can("acknowledge") and window.user_label.text().endswith("locked")
     assert not window.alarm_list.ack_button.isEnabled()
     assert window.alarms.ask_acknowledge([alarm_id]) is None  # the banner's button is refused too
-    assert window.alarms.sound is not None and window.banner.isVisible()
+    assert window.banner.isVisible() and not audit.isVisible()  # other windows hide behind the lock too
     shot(window, "auth_lock")
 
     # A wrong password keeps it locked; the right one lifts it and the banner goes home.
@@ -203,7 +205,7 @@ def test_lock_after_inactivity_unlock_switch_user_and_session_expiry(qtbot, cons
     qtbot.keyClick(form.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not access.locked, timeout=20_000)
     assert not access.lock_screen.isVisible() and window.banner.parentWidget() is window.centralWidget()
-    assert access.permissions.can("manage_users")
+    assert access.permissions.can("manage_users") and audit.isVisible()  # the same user: everything back
 
     # Ctrl+L locks at once; another user signing in takes the console over.
     access.lock_action.trigger()
@@ -213,6 +215,7 @@ def test_lock_after_inactivity_unlock_switch_user_and_session_expiry(qtbot, cons
     qtbot.keyClick(form.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not access.locked, timeout=20_000)
     assert access.login.user.name == "wang" and window.user_label.text() == "王工 (operator)"
+    qtbot.waitUntil(lambda: access.windows == [])  # the administrator's audit window does not come back
     assert not access.users_action.isEnabled() and access.permissions.can("acknowledge")
 
     # The source ends the session (idle too long by its clock): the next check locks the console.
@@ -222,3 +225,30 @@ def test_lock_after_inactivity_unlock_switch_user_and_session_expiry(qtbot, cons
     qtbot.waitUntil(lambda: access.locked, timeout=10_000)
     assert in_words(__import__("app.auth", fromlist=["SessionExpired"]).SessionExpired()) in \
         access.lock_screen.who.text()
+
+
+def test_an_operator_restricted_to_a_room_may_not_act_on_another_rooms_alarm(qtbot, console):
+    window, bridge, _made = console
+    first_admin(qtbot, window)
+    sign_in(qtbot, window, "admin", ADMIN_PW)
+    users = window.access.open_users()
+    qtbot.waitUntil(lambda: bool(users.users), timeout=10_000)
+    editor = users.add()
+    editor.name.setText("li")
+    editor.role.setCurrentIndex(editor.role.findData("operator"))
+    editor.room_boxes["HV"].setChecked(True)  # the smoke detector is in the LV room
+    editor.fields.password.setText(OPERATOR_PW)
+    editor.fields.repeat.setText(OPERATOR_PW)
+    qtbot.mouseClick(editor.ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(u.name == "li" for u in users.users), timeout=20_000)
+    sign_out(qtbot, window)
+    assert not users.isVisible() or not window.access.permissions.can("manage_users")
+    sign_in(qtbot, window, "li", OPERATOR_PW)
+    alarm_id = raise_smoke(qtbot, window, bridge)
+    alarm_list = window.alarm_list
+    row = next(r for r, a in enumerate(alarm_list.active_model.rows) if a.id == alarm_id)
+    alarm_list.active_view.selectRow(alarm_list.active_proxy.mapFromSource(
+        alarm_list.active_model.index(row, 0)).row())
+    assert window.access.permissions.can("acknowledge") and not window.access.permissions.can("acknowledge", "LV")
+    assert not alarm_list.ack_button.isEnabled() and not alarm_list.shelve_button.isEnabled()
+    assert window.alarms.ask_acknowledge([alarm_id]) is None  # the banner offers it; the console refuses in words

@@ -97,7 +97,7 @@ class ConsoleAccess(QObject):
     def _make_actions(self) -> None:
         w = self.window
         self.sign_in_action = QAction(w)
-        self.sign_in_action.triggered.connect(lambda _=False: self.ask_login())
+        self.sign_in_action.triggered.connect(lambda _=False: self.begin())  # the first administrator too
         self.password_action = QAction(w)
         self.password_action.triggered.connect(lambda _=False: self.change_password())
         self.lock_action = QAction(w)
@@ -233,7 +233,6 @@ class ConsoleAccess(QObject):
         dialog = PasswordDialog(self.bridge, user.name, self.window)
         dialog.accepted.connect(lambda: self._say(_tr("Your password was changed.")))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.dialog = dialog
         dialog.open()
         return dialog
 
@@ -267,8 +266,14 @@ class ConsoleAccess(QObject):
 
     def _unlocked(self, login: Login) -> None:
         previous = self.permissions.user
-        if previous is not None and previous.name.lower() != login.user.name.lower():
+        switched = previous is not None and previous.name.lower() != login.user.name.lower()
+        if switched:
             log.info("console taken over by %s from %s", login.user.name, previous.name)
+            # The users and audit windows were the previous user's: they do not come back to the next one.
+            for w in list(self.windows):
+                if w in self._hidden:
+                    self._hidden.remove(w)
+                w.close()
         self.locked = False
         self.watch.locked = False
         if self._banner_home is not None:
