@@ -53,6 +53,8 @@ class StreamLimits:
     queue: int = 1000  # alarm and link messages waiting to be sent to one client
     send_timeout_s: float = 10.0  # one message not taken by the client within this: too slow
     session_check_s: float = 1.0
+    # a dropped client gets its close frame once it reads again; after this long it is cut off without
+    close_timeout_s: float = 30.0
 
 
 class StreamClient:
@@ -200,7 +202,7 @@ class StreamHub:
             code, reason = client.closing
             log.info("stream to %s closed: %s %s", client.user, code, reason)
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(ws.close(code, reason), self.limits.send_timeout_s)
+                await asyncio.wait_for(ws.close(code, reason), self.limits.close_timeout_s)
 
     async def close(self) -> None:
         """The server stops: every client is told (1001) and let go."""

@@ -56,7 +56,7 @@ LACKING = {Permission.SHELVE: "mgr", Permission.EDIT_ALARM_RULES: "op", Permissi
 
 def _operation(method: str, path: str, documented: set[tuple[str, str]]) -> tuple[str, str] | None:
     """The documented operation ``method path`` calls (a literal path wins over a template)."""
-    path = "/api/v1" + path.split("?")[0]
+    path = "/api/v1" + path.split("?", maxsplit=1)[0]
     if (method, path) in documented:
         return method, path
     for m, template in documented:

@@ -93,7 +93,7 @@ def fast_polls(source: DirectSource, period: float = 1.0) -> None:
             d.period = period
 
 
-async def until(check, timeout: float = 60.0, what: str = "condition"):  # noqa: ANN001 - an async callable
+async def until(check, timeout: float = 60.0, what: str = "condition"):
     """Poll ``check()`` until it returns something true."""
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
