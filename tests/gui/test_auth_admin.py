@@ -208,3 +208,46 @@ def test_an_operator_sees_no_audit_and_no_users(qtbot, admin_console):
     sign_in(qtbot, window, "wang", OPERATOR_PW)
     assert not window.access.users_action.isEnabled() and not window.access.audit_action.isEnabled()
     assert window.access.open_audit() is None and window.access.open_users() is None
+
+
+def test_lockout_is_said_at_login_and_an_administrator_unlocks(qtbot, admin_console):
+    from app.auth.users import MAX_FAILURES
+
+    window, _bridge = admin_console
+    users = window.access.open_users()
+    qtbot.waitUntil(lambda: bool(users.users), timeout=10_000)
+    editor = users.add()
+    editor.name.setText("wang")
+    editor.role.setCurrentIndex(editor.role.findData("operator"))
+    editor.fields.password.setText(OPERATOR_PW)
+    editor.fields.repeat.setText(OPERATOR_PW)
+    qtbot.mouseClick(editor.ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(u.name == "wang" for u in users.users), timeout=20_000)
+    users.close()
+    sign_out(qtbot, window)
+    form = window.access.dialog.form
+    for attempt in range(MAX_FAILURES + 1):
+        form.name.setText("wang")
+        form.password.setText(f"guess-{attempt}-wrong")
+        form.submit()
+        qtbot.waitUntil(lambda: not form.busy, timeout=20_000)
+    # Locked: even the right password is refused, with the lockout's words.
+    form.password.setText(OPERATOR_PW)
+    form.submit()
+    qtbot.waitUntil(lambda: not form.busy, timeout=20_000)
+    assert window.access.login is None
+    assert form.message.text().startswith(("too many failed logins", "登录失败次数过多"))
+
+    sign_in(qtbot, window, "admin", ADMIN_PW)
+    users = window.access.open_users()
+    qtbot.waitUntil(lambda: any(u.name == "wang" for u in users.users), timeout=10_000)
+    assert row_of(users, "wang")[5].startswith("until ")
+    users.select("wang")
+    editor = users.edit()
+    assert editor.unlock.isVisible()
+    editor.unlock.setChecked(True)
+    qtbot.mouseClick(editor.ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: row_of(users, "wang")[5] == "", timeout=20_000)
+    users.close()
+    sign_out(qtbot, window)
+    sign_in(qtbot, window, "wang", OPERATOR_PW)

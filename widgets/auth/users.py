@@ -164,7 +164,7 @@ class UserDialog(QDialog):
             changes["enabled"] = self.enabled.isChecked()
         if password is not None:
             changes["password"] = password
-        if self.unlock.isVisible() and self.unlock.isChecked():
+        if not self.unlock.isHidden() and self.unlock.isChecked():
             changes["unlock"] = True
         if not changes:
             self.accept()
