@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
+from shiboken6 import isValid
 
 from app.auth import BadCredentials
 from app.config import load_site
@@ -204,7 +205,10 @@ def test_an_operator_sees_no_audit_and_no_users(qtbot, admin_console):
     qtbot.mouseClick(editor.ok, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: any(u.name == "wang" for u in users.users), timeout=20_000)
     users.close()
+    audit = window.access.open_audit()
     sign_out(qtbot, window)
+    qtbot.waitUntil(lambda: not isValid(audit))  # signing out closes the administrator's windows
+    assert window.access.windows == []
     sign_in(qtbot, window, "wang", OPERATOR_PW)
     assert not window.access.users_action.isEnabled() and not window.access.audit_action.isEnabled()
     assert window.access.open_audit() is None and window.access.open_users() is None

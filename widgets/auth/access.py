@@ -220,6 +220,8 @@ class ConsoleAccess(QObject):
     def sign_out(self) -> None:
         """End the session at the source; the console greys everything and asks for the next login."""
         def done(_none: object) -> None:
+            for w in list(self.windows):  # the users and audit windows were this user's
+                w.close()
             self.permissions.set_login(None)
             self.signed_out.emit()
             self.ask_login()
