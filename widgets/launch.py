@@ -6,18 +6,22 @@ built for the console, so the rest of `app` stays free of Qt widgets.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
 from app.config import Site, SiteError, load_site
 from app.paths import data_dir, default_db_url
-from app.sources.base import DataSource
+from app.sources.accounts import Login
+from app.sources.base import DataSource, SiteModel
+from app.sources.cloud import CloudSource, sign_in
 from app.sources.direct import DirectSource
 from widgets import runtime, settings
 from widgets.bridge import SourceBridge
@@ -95,3 +99,62 @@ def _log_to_file(path: Path) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
     logging.getLogger().addHandler(handler)
     logging.getLogger().setLevel(min(logging.getLogger().level or logging.INFO, logging.INFO))
+
+
+def run_cloud_console(url: str, user: str | None = None, argv: list[str] | None = None) -> int:
+    """Open the console window on a server: ask for the user and password, sign in, then the window.
+
+    The password is asked before the window exists because the window needs the server's site
+    (its time zone), which the server gives only to a signed-in user; the `CloudSource` the
+    bridge makes then carries that login's token, so the person signs in once.
+    """
+    app = runtime.make_application(argv or sys.argv[:1])
+    runtime.install_message_handler()
+    _log_to_file(data_dir() / "switchroom.log")
+    runtime.load_translations(app, str(settings.value(settings.LANGUAGE)))
+    if settings.value(settings.THEME) == "dark":
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
+    signed = ask_cloud_login(url, user or "")
+    if signed is None:
+        return 1
+    login, site = signed
+
+    def make() -> DataSource:
+        return CloudSource(url, token=login.token)
+
+    bridge = SourceBridge(make)
+    window = MainWindow(bridge, ZoneInfo(site.timezone), sign_in=True)  # adopts the login, locks, greys out
+    runtime.install_excepthook(lambda: window)
+    watchdog = runtime.StallWatchdog(app)
+    watchdog.start()
+    window.show()
+    signal.signal(signal.SIGINT, lambda *_: window.close())
+    bridge.start()
+    try:
+        return app.exec()
+    finally:
+        bridge.stop()
+        log.info("cloud console closed (GUI stalls over 100 ms: %d, longest %.0f ms)", watchdog.stalls,
+                 watchdog.longest_ms)
+
+
+def ask_cloud_login(url: str, name: str = "") -> tuple[Login, SiteModel] | None:
+    """Ask for the user name and password until the server takes them (None: the person gave up)."""
+    def tr(text: str) -> str:
+        return QApplication.translate("Launch", text)
+
+    while True:
+        name, ok = QInputDialog.getText(None, "SwitchRoom", tr("User name on %1:").replace("%1", url),
+                                        QLineEdit.EchoMode.Normal, name)
+        if not ok or not name.strip():
+            return None
+        password, ok = QInputDialog.getText(None, "SwitchRoom", tr("Password of %1:").replace("%1", name.strip()),
+                                            QLineEdit.EchoMode.Password)
+        if not ok:
+            return None
+        try:
+            return asyncio.run(sign_in(url, name.strip(), password))
+        except Exception as exc:  # refused or unreachable: say why in words and ask again
+            log.warning("signing in to %s failed: %s", url, exc)
+            QMessageBox.warning(None, "SwitchRoom", tr("Signing in to the server failed:") + "\n\n" + str(exc))

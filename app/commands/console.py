@@ -4,7 +4,9 @@ Without options it opens the console window (widgets/launch.py).  ``--text`` kee
 console for machines without a screen: it starts the DTU listener on loopback, the site's
 simulated plant in the same process, polls every device by its template, one bus at a time
 as RS-485 demands, and redraws a table of values with their state.  ``--cycles N`` polls N
-full rounds, prints the table and exits (for scripts and tests).
+full rounds, prints the table and exits (for scripts and tests).  ``--cloud URL`` opens the
+window on a SwitchRoom server instead (`app.sources.cloud.CloudSource`): the same screens, the
+server's site, its users.
 """
 
 from __future__ import annotations
@@ -48,10 +50,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cycles", type=int, default=0, help="poll N rounds, print once and exit (0: run on)")
     parser.add_argument("--speedup", type=float, default=1.0, help="run the simulated plant's clock faster")
     parser.add_argument("--no-bus-timing", action="store_true", help="answer at once instead of at baud rate")
+    parser.add_argument("--cloud", metavar="URL",
+                        help="open the console on a SwitchRoom server (http(s)://HOST:PORT) instead of a site file")
+    parser.add_argument("--user", metavar="NAME", help="with --cloud: the user name to sign in as (asked otherwise)")
 
 
 def run(args: argparse.Namespace) -> int:
     """The window, or the text view until Ctrl-C (or for --cycles rounds)."""
+    if args.cloud:
+        if args.text or args.cycles or args.site or args.db:
+            print("--cloud shows the server's site in the window: --site, --db, --text and --cycles do not apply",
+                  file=sys.stderr)
+            return 2
+        from widgets.launch import run_cloud_console  # noqa: PLC0415 - the one door up to widgets, as below
+
+        return run_cloud_console(args.cloud, getattr(args, "user", None))
     if not (args.text or args.cycles):
         # The one place `app` reaches up into `widgets` (an import-linter exception): Qt is
         # loaded only when a window is wanted.
