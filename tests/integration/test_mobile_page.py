@@ -147,10 +147,18 @@ class Page:
     async def text(self, selector: str) -> str:
         return await self.js(f"(document.querySelector({json.dumps(selector)}) || {{}}).innerText || ''")
 
-    async def shot(self, name: str) -> Path:
-        """A screenshot of what the phone shows, to look at."""
+    async def shot(self, name: str, *, whole: bool = False) -> Path:
+        """A screenshot of what the phone shows (``whole``: the whole page, scrolled), to look at."""
         await asyncio.sleep(0.3)  # let the last redraw land
-        data = await self.send("Page.captureScreenshot", {"format": "png"})
+        params: dict[str, Any] = {"format": "png"}
+        if whole:  # the tab bar is fixed to the screen: out of the way of a whole-page picture
+            await self.js("document.getElementById('tabs').style.position = 'static'")
+            size = (await self.send("Page.getLayoutMetrics"))["cssContentSize"]
+            params.update(captureBeyondViewport=True,
+                          clip={"x": 0, "y": 0, "width": WIDTH, "height": size["height"], "scale": 1})
+        data = await self.send("Page.captureScreenshot", params)
+        if whole:
+            await self.js("document.getElementById('tabs').style.position = ''")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"mobile_{name}.png"
         path.write_bytes(base64.b64decode(data["data"]))
@@ -356,6 +364,7 @@ async def test_phone_page_overview_alarms_acknowledge_and_trend(sqlite_url):
             assert abs(float(shown.replace("°C", "").strip()) - real) < 1.0, (shown, real)
             await page.layout_fits()
             await page.shot("overview_zh")
+            await page.shot("overview_whole_zh", whole=True)
 
             # smoke in the room: pushed to the page, counted at level 1
             sim.inject(Fault(FaultKind.SMOKE, "ENV-1"))

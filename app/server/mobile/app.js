@@ -12,9 +12,9 @@
 "use strict";
 
 (() => {
-  const API = "/api/v1";
-  const WORDS = window.SwitchRoomWords;
-  const Chart = window.SwitchRoomChart;
+  const { API, hooks, $, S, t, named, node, fmtNumber, fmtTime, api, errorWords, showMsg } = window.SwitchRoom;
+  const Alarms = window.SwitchRoom.alarms;
+  const Trend = window.SwitchRoom.trend;
   const TOKEN_KEY = "switchroom.token";
   const USER_KEY = "switchroom.user";
   const LANG_KEY = "switchroom.lang";
@@ -28,43 +28,8 @@
   };
   const MAX_DEVICES_PER_ROOM = 6;
   const MAX_SITE_VALUES = 6;
-  const UNACKED = new Set(["active_unacked", "cleared_unacked"]);
-
-  const $ = (id) => document.getElementById(id);
-  const S = {
-    lang: "zh",
-    token: null,
-    user: null,
-    site: null,
-    devices: new Map(),
-    points: new Map(),
-    gateways: new Map(),
-    gatewayCounts: null, // [online, total] from /status while polling
-    latest: new Map(),
-    alarms: new Map(),
-    groups: [],
-    valueEls: new Map(),
-    alarmEls: new Map(),
-    view: "overview",
-    ws: null,
-    wsTries: 0,
-    reconnectTimer: null,
-    pollTimer: null,
-    conn: null,
-    updatedAt: null,
-    dirty: new Set(),
-    renderTimer: null,
-    trend: { point: null, hours: 1, history: null, start: 0, end: 0, seq: 0 },
-  };
 
   // ------------------------------------------------------------------ words
-
-  function t(key, ...args) {
-    const text = WORDS[S.lang][key] ?? WORDS.zh[key] ?? key;
-    return text.replace(/\{(\d)\}/g, (_m, i) => String(args[Number(i)]));
-  }
-  const locale = () => (S.lang === "zh" ? "zh-CN" : "en-GB");
-  const named = (obj) => (obj ? (S.lang === "en" ? obj.name_en || obj.name : obj.name || obj.name_en) : "");
 
   function readLang() {
     try {
@@ -95,110 +60,12 @@
     applyWords();
     if (S.site) {
       buildOverview();
-      for (const rec of S.alarmEls.values()) rec.li.remove();
-      S.alarmEls.clear();
+      Alarms.forget();
       render("values", "alarms");
-      drawTrend();
-      if ($("tr-search").value) showResults($("tr-search").value);
-      if (S.trend.point) showTrendTitle();
+      Trend.drawTrend();
+      if ($("tr-search").value) Trend.showResults($("tr-search").value);
+      if (S.trend.point) Trend.showTrendTitle();
     }
-  }
-
-  function node(tag, className, text) {
-    const el = document.createElement(tag);
-    if (className) el.className = className;
-    if (text !== undefined && text !== null) el.textContent = String(text);
-    return el;
-  }
-
-  function fmtNumber(v) {
-    if (typeof v !== "number" || !Number.isFinite(v)) return "—";
-    const a = Math.abs(v);
-    const digits = a >= 1000 ? 0 : a >= 100 ? 1 : 2;
-    return v.toLocaleString(locale(), { maximumFractionDigits: digits, minimumFractionDigits: 0 });
-  }
-
-  function fmtTime(ts, withDate) {
-    const opts = { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false };
-    if (withDate) Object.assign(opts, { month: "2-digit", day: "2-digit" });
-    try {
-      return new Intl.DateTimeFormat(locale(), { ...opts, timeZone: S.site?.timezone || undefined }).format(ts);
-    } catch (_e) {
-      return new Intl.DateTimeFormat(locale(), opts).format(ts);
-    }
-  }
-
-  // ------------------------------------------------------------------ the API
-
-  class ApiError extends Error {
-    constructor(status, body) {
-      const err = (body && body.error) || {};
-      super(err.message || `HTTP ${status}`);
-      this.status = status;
-      this.code = err.code || "";
-      this.serverWords = { zh: err.message_zh || "", en: err.message_en || "", any: err.message || "" };
-    }
-
-    words() {
-      return (S.lang === "zh" ? this.serverWords.zh : this.serverWords.en) || this.serverWords.any;
-    }
-  }
-
-  async function api(path, { method = "GET", body, auth = true } = {}) {
-    const headers = { Accept: "application/json", "Accept-Language": S.lang === "zh" ? "zh-CN" : "en" };
-    if (auth && S.token) headers.Authorization = `Bearer ${S.token}`;
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    let res;
-    try {
-      res = await fetch(API + path, {
-        method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-        cache: "no-store", credentials: "omit", redirect: "error",
-      });
-    } catch (_e) {
-      throw new ApiError(0, null);
-    }
-    const text = await res.text();
-    let data = null;
-    try {
-      data = text ? JSON.parse(text) : null;
-    } catch (_e) {
-      if (res.ok) throw new ApiError(-1, null);
-    }
-    if (!res.ok) {
-      const err = new ApiError(res.status, data);
-      if (res.status === 401 && auth) expireSession(err);
-      throw err;
-    }
-    return data;
-  }
-
-  /** The refusal in the reader's words: ours by status (and context), the server's as the detail. */
-  function errorWords(e, context) {
-    if (!(e instanceof ApiError) || e.status === -1) return { main: t("e_bad_answer"), detail: e?.message || "" };
-    let main;
-    if (e.status === 0) main = t("e_network");
-    else if (e.status === 401) {
-      const key = { bad_credentials: "e_bad_credentials", account_locked: "e_account_locked",
-        account_disabled: "e_account_disabled" }[e.code];
-      main = t(key || "e_session");
-    } else if (e.status === 403) main = t(context === "ack" ? "e_403_ack" : "e_403");
-    else if (e.status === 409) main = t(context === "ack" ? "e_409_ack" : "e_409");
-    else if ([404, 422, 429, 503].includes(e.status)) main = t(`e_${e.status}`);
-    else if (e.status >= 500) main = t("e_5xx", e.status);
-    else main = t("e_other", e.status);
-    const detail = e.status > 0 ? e.words() : "";
-    return { main, detail: detail && detail !== main ? detail : "" };
-  }
-
-  /** Show words (or nothing: null) in a message box; ``info`` for good news. */
-  function showMsg(box, words, info = false) {
-    const el = typeof box === "string" ? $(box) : box;
-    el.replaceChildren();
-    el.hidden = !words;
-    if (!words) return;
-    el.classList.toggle("info", info);
-    el.append(node("span", "main", words.main));
-    if (words.detail) el.append(node("span", "detail", words.detail));
   }
 
   // ------------------------------------------------------------------ session
@@ -225,8 +92,7 @@
     endLive();
     S.alarms.clear();
     S.latest.clear();
-    for (const rec of S.alarmEls.values()) rec.li.remove();
-    S.alarmEls.clear();
+    Alarms.forget();
   }
 
   function expireSession(err) {
@@ -282,8 +148,6 @@
     clearSession();
     showLogin({ main: t("logged_out") }, true);
   }
-
-  const canAck = () => !Array.isArray(S.user?.permissions) || S.user.permissions.includes("acknowledge");
 
   async function startSession() {
     $("tabs").hidden = false;
@@ -465,7 +329,7 @@
       S.dirty.clear();
       if (dirty.has("values")) renderValues();
       if (dirty.has("gateways")) renderGateways();
-      if (dirty.has("alarms")) renderAlarms();
+      if (dirty.has("alarms")) Alarms.renderAlarms();
     }, 50);
   }
 
@@ -491,7 +355,7 @@
           const quality = node("span", "quality");
           quality.hidden = true;
           button.append(label, reading, quality);
-          button.addEventListener("click", () => openTrend(p.id));
+          button.addEventListener("click", () => Trend.openTrend(p.id));
           values.append(button);
           S.valueEls.set(p.id, { button, reading, quality, unit: p.unit });
         }
@@ -502,7 +366,7 @@
     }
     renderValues();
     renderGateways();
-    renderCounts();
+    Alarms.renderCounts();
   }
 
   function renderValues() {
@@ -524,178 +388,6 @@
     $("ov-gateways").textContent = `${online}/${total}`;
   }
 
-  const levelName = (level) => (level >= 1 && level <= 4 ? t(`level_${level}`) : t("level_n", level));
-  const counted = (a) => a.state !== "shelved" && a.state !== "suppressed" && a.state !== "normal";
-
-  function renderCounts() {
-    const counts = [0, 0, 0, 0];
-    let unacked = 0;
-    for (const a of S.alarms.values()) {
-      if (!counted(a)) continue;
-      if (a.level >= 1 && a.level <= 4) counts[a.level - 1] += 1;
-      if (UNACKED.has(a.state)) unacked += 1;
-    }
-    const box = $("ov-levels");
-    box.replaceChildren();
-    counts.forEach((n, i) => {
-      const tile = node("button", `level-tile l${i + 1}${n ? "" : " zero"}`);
-      tile.type = "button";
-      tile.dataset.level = String(i + 1);
-      tile.append(node("span", "count", n), node("span", "name", levelName(i + 1)));
-      tile.addEventListener("click", () => showView("alarms"));
-      box.append(tile);
-    });
-    const badge = $("tab-badge");
-    badge.hidden = unacked === 0;
-    badge.textContent = String(unacked);
-  }
-
-  function renderAlarms() {
-    const alarms = [...S.alarms.values()].filter((a) => a.state !== "normal")
-      .sort((a, b) => b.raised_at - a.raised_at || b.id - a.id);
-    const list = $("al-list");
-    const keep = new Set(alarms.map((a) => a.id));
-    for (const [id, rec] of S.alarmEls) {
-      if (!keep.has(id)) {
-        rec.li.remove();
-        S.alarmEls.delete(id);
-      }
-    }
-    alarms.forEach((a, i) => {
-      const rec = fillAlarm(a);
-      // move only what is out of place, so a comment being typed keeps its focus
-      if (list.children[i] !== rec.li) list.insertBefore(rec.li, list.children[i] || null);
-    });
-    $("al-empty").hidden = alarms.length > 0;
-    $("al-count").textContent = alarms.length ? t("alarm_count", alarms.length) : "";
-    renderCounts();
-  }
-
-  function fillAlarm(a) {
-    let rec = S.alarmEls.get(a.id);
-    if (!rec) {
-      const li = node("li", "alarm");
-      li.dataset.id = String(a.id);
-      const head = node("div", "alarm-head");
-      rec = { li, badge: node("span", "level-badge"), state: node("span", "state"), time: node("time", "alarm-time"),
-        device: node("div", "alarm-device"), message: node("div", "alarm-message"), meta: node("div", "alarm-meta"),
-        msg: node("div", "msg"), actions: node("div", "alarm-actions"), formOpen: false, busy: false };
-      rec.msg.setAttribute("role", "status");
-      rec.msg.hidden = true;
-      head.append(rec.badge, rec.state, rec.time);
-      li.append(head, rec.device, rec.message, rec.meta, rec.msg, rec.actions);
-      S.alarmEls.set(a.id, rec);
-    }
-    rec.alarm = a;
-    rec.li.className = `alarm lv${a.level}`;
-    rec.badge.className = `level-badge l${a.level}`;
-    rec.badge.textContent = levelName(a.level);
-    rec.state.className = `state${UNACKED.has(a.state) ? " unacked" : ""}`;
-    rec.state.textContent = t(`state_${a.state}`);
-    rec.time.textContent = fmtTime(a.raised_at, true);
-    rec.time.dateTime = new Date(a.raised_at).toISOString();
-    const device = a.device ? S.devices.get(a.device) : null;
-    rec.device.textContent = device ? named(device) : a.device || a.point || "";
-    rec.message.textContent = (S.lang === "en" ? a.message_en || a.message : a.message || a.message_en) || "";
-    const meta = [];
-    const point = S.points.get(a.point);
-    if (typeof a.value === "number" && point && point.kind !== "digital") {
-      const unit = point.unit || "";
-      meta.push(t("value_at_raise", `${fmtNumber(a.value)}${unit ? ` ${unit}` : ""}`));
-    }
-    if (a.acked_by) meta.push(t("acked_by", a.acked_by, a.acked_at ? fmtTime(a.acked_at, true) : ""));
-    if (a.ack_comment) meta.push(t("comment", a.ack_comment));
-    rec.meta.textContent = meta.join(" · ");
-    rec.meta.hidden = !meta.length;
-    fillActions(rec);
-    return rec;
-  }
-
-  function fillActions(rec) {
-    const a = rec.alarm;
-    if (rec.refusedState !== undefined && rec.refusedState !== a.state) rec.refusedState = undefined;
-    if (!UNACKED.has(a.state) || rec.refusedState === a.state) {
-      // acknowledged (or known to be, after a 409, until the fresh state arrives): nothing to do here
-      rec.actions.replaceChildren();
-      rec.formOpen = false;
-      return;
-    }
-    if (!canAck()) {
-      if (!rec.actions.firstChild) rec.actions.append(node("p", "muted", t("no_ack_permission")));
-      return;
-    }
-    if (rec.formOpen) {
-      if (!rec.actions.querySelector(".ack-form")) rec.actions.replaceChildren(ackForm(rec));
-      return;
-    }
-    if (!rec.actions.querySelector(".ack-open")) {
-      const open = node("button", "btn primary wide ack-open", t("acknowledge"));
-      open.type = "button";
-      open.addEventListener("click", () => {
-        rec.formOpen = true;
-        rec.actions.replaceChildren(ackForm(rec));
-        rec.actions.querySelector("textarea").focus();
-      });
-      rec.actions.replaceChildren(open);
-    }
-  }
-
-  function ackForm(rec) {
-    const form = node("form", "ack-form");
-    const label = node("label", "field");
-    const text = node("textarea");
-    text.name = "comment";
-    text.maxLength = 500;
-    text.rows = 2;
-    text.placeholder = t("ack_comment");
-    label.append(node("span", "", t("ack_comment")), text);
-    const submit = node("button", "btn primary ack-submit", t("ack_submit"));
-    submit.type = "submit";
-    const cancel = node("button", "btn ack-cancel", t("cancel"));
-    cancel.type = "button";
-    cancel.addEventListener("click", () => {
-      rec.formOpen = false;
-      rec.actions.replaceChildren();
-      showMsg(rec.msg, null);
-      fillActions(rec);
-    });
-    const row = node("div", "row");
-    row.append(submit, cancel);
-    form.append(label, row);
-    form.addEventListener("submit", (ev) => {
-      ev.preventDefault();
-      acknowledge(rec, text.value.trim(), [submit, cancel, text]);
-    });
-    return form;
-  }
-
-  async function acknowledge(rec, comment, controls) {
-    if (rec.busy) return;
-    rec.busy = true;
-    for (const c of controls) c.disabled = true;
-    showMsg(rec.msg, { main: t("acking") }, true);
-    const id = rec.alarm.id;
-    try {
-      const data = await api(`/alarms/${encodeURIComponent(id)}/ack`, { method: "POST", body: comment ? { comment } : {} });
-      const acked = Array.isArray(data) ? data[0] : data?.alarm || data;
-      rec.formOpen = false;
-      if (acked && acked.id === id) S.alarms.set(id, acked);
-      showMsg(rec.msg, { main: t("acked_ok") }, true);
-      render("alarms");
-    } catch (e) {
-      if (e.status === 401) return;
-      showMsg(rec.msg, errorWords(e, "ack"));
-      if (e.status === 409) {
-        rec.refusedState = rec.alarm.state; // someone else acknowledged it: no second try, and show who
-        fillActions(rec);
-        refreshAll();
-      }
-    } finally {
-      rec.busy = false;
-      for (const c of controls) c.disabled = false;
-    }
-  }
-
   // ------------------------------------------------------------------ views
 
   function showView(name) {
@@ -705,129 +397,33 @@
       if (tab.dataset.view === name) tab.setAttribute("aria-current", "page");
       else tab.removeAttribute("aria-current");
     }
-    if (name === "trend") drawTrend();
+    if (name === "trend") Trend.drawTrend();
     window.scrollTo(0, 0);
-  }
-
-  // ------------------------------------------------------------------ trend
-
-  function showResults(query) {
-    const list = $("tr-results");
-    list.replaceChildren();
-    const words = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
-    if (!words.length || !S.site) {
-      list.hidden = true;
-      return;
-    }
-    const hits = [];
-    for (const p of S.site.points) {
-      const device = p.device ? S.devices.get(p.device) : null;
-      const hay = [p.id, p.name, p.name_en, device?.name, device?.name_en].join(" ").toLowerCase();
-      if (words.every((w) => hay.includes(w))) hits.push(p);
-    }
-    for (const p of hits.slice(0, 20)) {
-      const li = node("li");
-      const button = node("button", "result");
-      button.type = "button";
-      button.dataset.point = p.id;
-      const device = p.device ? S.devices.get(p.device) : null;
-      button.append(node("span", "", `${device ? `${named(device)} · ` : ""}${named(p)}`),
-        node("span", "sub mono", `${p.id}${p.unit ? ` (${p.unit})` : ""}`));
-      button.addEventListener("click", () => {
-        list.hidden = true;
-        selectPoint(p.id);
-      });
-      li.append(button);
-      list.append(li);
-    }
-    if (!hits.length) list.append(node("li", "result muted", t("no_match")));
-    else if (hits.length > 20) list.append(node("li", "result muted", t("more_matches", hits.length - 20)));
-    list.hidden = false;
-  }
-
-  function openTrend(pointId) {
-    showView("trend");
-    selectPoint(pointId);
-  }
-
-  function showTrendTitle() {
-    const p = S.points.get(S.trend.point);
-    const device = p?.device ? S.devices.get(p.device) : null;
-    $("tr-point").textContent = p ? `${device ? `${named(device)} · ` : ""}${named(p)}` : S.trend.point;
-    $("tr-point-id").textContent = S.trend.point;
-  }
-
-  function selectPoint(pointId) {
-    S.trend.point = pointId;
-    S.trend.history = null;
-    $("tr-panel").hidden = false;
-    showTrendTitle();
-    loadTrend();
-  }
-
-  async function loadTrend() {
-    const tr = S.trend;
-    if (!tr.point) return;
-    for (const b of document.querySelectorAll(".seg-btn")) {
-      b.setAttribute("aria-pressed", String(Number(b.dataset.hours) === tr.hours));
-    }
-    const seq = (tr.seq += 1);
-    const end = Date.now();
-    const start = end - tr.hours * 3600 * 1000;
-    const width = $("tr-chart").clientWidth || 320;
-    const maxPoints = Math.max(60, Math.min(400, Math.round(width / 2)));
-    showMsg("tr-msg", { main: t("loading") }, true);
-    try {
-      const history = await api(`/points/${encodeURIComponent(tr.point)}/history?start=${start}&end=${end}`
-        + `&max_points=${maxPoints}`);
-      if (seq !== tr.seq) return;
-      Object.assign(tr, { history, start, end });
-      showMsg("tr-msg", null);
-      drawTrend();
-    } catch (e) {
-      if (seq !== tr.seq || e.status === 401) return;
-      showMsg("tr-msg", errorWords(e));
-    }
-  }
-
-  function drawTrend() {
-    const tr = S.trend;
-    const canvas = $("tr-chart");
-    if (!tr.history || S.view !== "trend" || !canvas.clientWidth) return;
-    const stats = Chart.draw(canvas, tr.history, {
-      start: tr.start, end: tr.end, hours: tr.hours, tz: S.site?.timezone, locale: locale(), noDataText: t("no_data"),
-    });
-    const unit = tr.history.unit ? ` ${tr.history.unit}` : "";
-    $("tr-stats").textContent = stats.count
-      ? `${t("stats", fmtNumber(stats.min), fmtNumber(stats.avg), fmtNumber(stats.max))}${unit}`
-        + (tr.history.raw ? ` · ${t("stats_raw", stats.count)}` : "")
-      : t("no_data");
-    const point = S.points.get(tr.point);
-    canvas.setAttribute("aria-label", t("chart_label", point ? named(point) : tr.point, t(`h${tr.hours}`)));
   }
 
   // ------------------------------------------------------------------ start
 
   function init() {
+    Object.assign(hooks, { expire: expireSession, render, refresh: refreshAll, showView });
     S.lang = readLang();
     applyWords();
     $("login-form").addEventListener("submit", onLogin);
     $("logout").addEventListener("click", onLogout);
     $("lang").addEventListener("click", switchLanguage);
     for (const tab of document.querySelectorAll(".tab")) tab.addEventListener("click", () => showView(tab.dataset.view));
-    $("tr-search").addEventListener("input", (ev) => showResults(ev.target.value));
+    $("tr-search").addEventListener("input", (ev) => Trend.showResults(ev.target.value));
     for (const b of document.querySelectorAll(".seg-btn")) {
       b.addEventListener("click", () => {
         S.trend.hours = Number(b.dataset.hours);
-        loadTrend();
+        Trend.loadTrend();
       });
     }
     let resize = null;
     window.addEventListener("resize", () => {
       clearTimeout(resize);
-      resize = setTimeout(drawTrend, 150);
+      resize = setTimeout(Trend.drawTrend, 150);
     });
-    window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", drawTrend);
+    window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", Trend.drawTrend);
 
     const token = sessionStorage.getItem(TOKEN_KEY);
     if (!token) {
