@@ -47,10 +47,10 @@ def site_copy(tmp_path: Path) -> Path:
 
 
 def make_users(store: UserStore) -> None:
-    """The first administrator, then the others as created by them."""
-    role, rooms, password = USERS["admin"]
-    if store.needs_first_admin():
-        store.create_first_admin("admin", password, "管理员", "test")
+    """The first administrator, then the others as created by them (once per database)."""
+    if not store.needs_first_admin():
+        return
+    store.create_first_admin("admin", USERS["admin"][2], "管理员", "test")
     for name, (role, rooms, password) in USERS.items():
         if name != "admin":
             store.create_user(name, role, password, rooms, name, by="admin", address="test")

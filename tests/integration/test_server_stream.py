@@ -13,8 +13,8 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from app.api.codec import decode, sample_from_row
 from app.alarms.model import AlarmEvent, Change
+from app.api.codec import decode, sample_from_row
 from app.auth import Sessions
 from app.server import StreamLimits
 from app.server.stream import CLOSE_SESSION_ENDED, CLOSE_TOO_SLOW
@@ -56,7 +56,7 @@ async def test_the_stream_delivers_samples_and_alarm_events(sqlite_url, tmp_path
                 seen.update(ids)
                 if len(seen) > 100:
                     break
-            assert len(seen) > 100 and "T1-LV-IN.Ia" in seen or len(seen) > 100
+            assert len(seen) > 100
 
             api.source.simulator.inject(Fault(FaultKind.SMOKE, "ENV-1"))
             async with asyncio.timeout(30):
