@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from app.auth import Action, AuditEntry, Permission, PermissionDenied, Result, Role, Sessions, User, UserStore
-from app.auth.model import SessionExpired
+from app.auth.model import SessionExpired, UnknownUser
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -147,6 +147,26 @@ class Accounts:
     async def audit(self, since: int | None = None, until: int | None = None, user: str | None = None,
                     actions: Iterable[str] | None = None, limit: int = 1000) -> list[AuditEntry]:
         return await self._run(self.store.audit.query, since, until, user, actions, limit)
+
+    async def check(self, user: str | None, permission: Permission, action: Action | str, target: str,
+                    address: str | None = None) -> None:
+        """Refuse (and audit the refusal) when ``user`` is a user of this site without ``permission``.
+
+        The console greys out what its user may not do and the server checks every token; this is
+        the last line behind both, in the source itself, so a window left open after a change of
+        user, or a caller that forgot to ask, cannot act beyond the user's rights.  A name that is
+        no user here (a headless tool, a site before its first administrator) is not checked: the
+        callers that act for people pass signed-in users.
+        """
+        if not user:
+            return
+        try:
+            known = await self._run(self.store.user, user)
+        except UnknownUser:
+            return
+        if not known.can(permission):
+            await self.record(action, user, target, f"needs {permission}", Result.REFUSED, address)
+            raise PermissionDenied(permission, None, user)
 
     async def record(self, action: Action | str, user: str | None, target: str = "", detail: str = "",
                      result: Result | str = Result.OK, address: str | None = None) -> None:

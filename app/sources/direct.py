@@ -25,7 +25,7 @@ from app.alarms.journal import JournalEntry
 from app.alarms.limits import LimitSpec
 from app.alarms.model import Alarm, AlarmActionError, AlarmEvent, JournalQuery
 from app.alarms.notify import ChannelStatus
-from app.auth import Action, AuditEntry, Result, Role, User
+from app.auth import Action, AuditEntry, Permission, Result, Role, User
 from app.config import Site
 from app.diagram.drawings import DrawingConflict, save_drawing
 from app.diagram.symbols import load_library
@@ -299,6 +299,7 @@ class DirectSource(DataSource):
         """Acknowledge on the loop (the engine's thread); the journal follows; the audit log says who."""
         ids = list(alarm_ids)
         target = "alarm " + ",".join(map(str, ids))
+        await self.accounts.check(user, Permission.ACKNOWLEDGE, Action.ACKNOWLEDGE, target, address)
         try:
             done = self.alarm_core.acknowledge(ids, user, comment)
         except AlarmActionError as exc:
@@ -310,6 +311,7 @@ class DirectSource(DataSource):
     async def shelve(self, alarm_id: int, minutes: float, reason: str, user: str, *,
                      address: str | None = None) -> Alarm:
         """Shelve for a while, with a reason."""
+        await self.accounts.check(user, Permission.SHELVE, Action.SHELVE, f"alarm {alarm_id}", address)
         try:
             done = self.alarm_core.shelve(alarm_id, minutes, reason, user)
         except AlarmActionError as exc:
@@ -322,6 +324,7 @@ class DirectSource(DataSource):
 
     async def unshelve(self, alarm_id: int, user: str, *, address: str | None = None) -> Alarm:
         """Return a shelved alarm now."""
+        await self.accounts.check(user, Permission.SHELVE, Action.UNSHELVE, f"alarm {alarm_id}", address)
         try:
             done = self.alarm_core.unshelve(alarm_id, user)
         except AlarmActionError as exc:
@@ -342,11 +345,13 @@ class DirectSource(DataSource):
     async def set_point_limits(self, point: str, limits: LimitSpec | None, user: str, *,
                                address: str | None = None) -> None:
         """Change a point's limits now (stored, then run; alarm states are kept)."""
+        await self.accounts.check(user, Permission.EDIT_ALARM_RULES, Action.LIMIT_CHANGE, point, address)
         await self.alarm_core.set_limits(point, limits, user)
         await self.accounts.record(Action.LIMIT_CHANGE, user, point, repr(limits), Result.OK, address)
 
     async def revert_point_limits(self, point: str, user: str, *, address: str | None = None) -> None:
         """Back to the site file's limits."""
+        await self.accounts.check(user, Permission.EDIT_ALARM_RULES, Action.LIMIT_CHANGE, point, address)
         await self.alarm_core.revert_limits(point, user)
         await self.accounts.record(Action.LIMIT_CHANGE, user, point, "back to the site file's limits", Result.OK,
                                    address)
@@ -371,6 +376,7 @@ class DirectSource(DataSource):
                            address: str | None = None) -> int:
         """Write the site's diagram file off the loop: checked, atomic, previous revision kept."""
         path = self._diagram_path(diagram_id)
+        await self.accounts.check(user, Permission.EDIT_SITE, Action.DIAGRAM_EDIT, f"diagram {diagram_id}", address)
         loop = asyncio.get_running_loop()
         try:
             revision = await loop.run_in_executor(

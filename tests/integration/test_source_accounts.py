@@ -59,7 +59,16 @@ async def test_first_admin_login_users_and_audit(db_url, site_copy):
             await src.acknowledge([999_999], "wang", "no such alarm")
         text = await src.diagram("hv-room")
         await src.save_diagram("hv-room", text, None, "wang")
+        # the source itself refuses what a user of the site may not do, whoever forgot to ask
+        await src.logout()
+        await src.login("admin", ADMIN_PW)
+        await src.create_user("zhao", Role.OPERATOR, "Night-Shift-0perator")
+        with pytest.raises(PermissionDenied):
+            await src.save_diagram("hv-room", text, None, "zhao")
+        with pytest.raises(PermissionDenied):
+            await src.set_point_limits("T1-LV-IN.Ia", None, "zhao")
         rows = await src.audit(limit=50)
+        assert any(r.action == Action.DIAGRAM_EDIT and r.user == "zhao" and r.result == Result.REFUSED for r in rows)
         seen = {(r.action, r.user, r.result) for r in rows}
         assert (Action.LOGIN_FAILED, "admin", Result.REFUSED) in seen or any(
             r.action == Action.LOGIN_FAILED for r in rows)
