@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import queue
+import threading
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from app.auth import Sessions, UserStore
+from app.config import load_site
 from app.sources.base import DataSource
 from app.sources.cloud import CloudSource
 from app.sources.cloud_stream import Backoff
+from app.sources.direct import DirectSource
 
 ADMIN = "cloud-admin"
 ADMIN_PW = "Cl0ud-Rig-Operator-7"  # this test's own password
@@ -114,3 +118,42 @@ async def as_kind(kind: str, direct: DataSource) -> AsyncIterator[DataSource]:
             yield cloud
         finally:
             BEHIND.pop(id(cloud), None)
+
+
+@contextlib.contextmanager
+def server_in_thread(db_url: str, *, simulate: bool = True) -> Iterator[str]:
+    """The demo plant behind the real server on a thread of its own (its own loop); yields the URL.
+
+    For GUI tests, whose console runs its CloudSource on the bridge's loop: the server must not
+    share the Qt thread or the bridge's loop, as a real server would not."""
+    ready: queue.Queue[str | BaseException] = queue.Queue()
+    stop = threading.Event()
+
+    async def main() -> None:
+        direct = DirectSource(load_site(), db_url, listen=("127.0.0.1", 0), simulate=simulate, bus_timing=False)
+        try:
+            await direct.start()
+            assert direct.scan is not None
+            for bus in direct.scan.scans.values():
+                for d in bus.devices:
+                    d.period = 1.0
+            async with served(direct) as api:
+                ready.put(api.url)
+                await asyncio.get_running_loop().run_in_executor(None, stop.wait)
+        except BaseException as exc:
+            ready.put(exc)
+            raise
+        finally:
+            await direct.stop()
+
+    thread = threading.Thread(target=asyncio.run, args=(main(),), name="test-cloud-server", daemon=True)
+    thread.start()
+    got = ready.get(timeout=60)
+    if isinstance(got, BaseException):
+        thread.join(10)
+        raise RuntimeError(f"the test server did not start: {got}") from got
+    try:
+        yield got
+    finally:
+        stop.set()
+        thread.join(30)
