@@ -484,6 +484,13 @@ async def test_phone_page_overview_alarms_acknowledge_and_trend(sqlite_url):
             assert next(a for a in await source.alarms() if a.id == trip.id).acked_by is None
             await page.shot("ack_refused_en_dark")
 
+            # a gateway drops off: the link event reaches the overview's count
+            sim.inject(Fault(FaultKind.DISCONNECT, "DTU-4", reconnect_after=600))
+            await page.tap(".tab[data-view='overview']")
+            await page.until(f"document.getElementById('ov-gateways').innerText === '{total - 1}/{total}'",
+                             "a gateway offline in the count")
+            await page.shot("overview_gateway_lost_en_dark")
+
             # the session ends on the server: the page returns to the login and says why
             token = await page.js("sessionStorage.getItem('switchroom.token')")
             async with httpx.AsyncClient(base_url=base) as client:
