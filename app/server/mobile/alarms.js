@@ -159,7 +159,8 @@ window.SwitchRoom.alarms = (() => {
     showMsg(rec.msg, { main: t("acking") }, true);
     const id = rec.alarm.id;
     try {
-      const data = await api(`/alarms/${encodeURIComponent(id)}/ack`, { method: "POST", body: comment ? { comment } : {} });
+      const body = comment ? { comment } : {};
+      const data = await api(`/alarms/${encodeURIComponent(id)}/ack`, { method: "POST", body });
       const acked = Array.isArray(data) ? data[0] : data?.alarm || data;
       rec.formOpen = false;
       if (acked && acked.id === id) S.alarms.set(id, acked);

@@ -41,7 +41,7 @@
 
   function applyWords() {
     document.documentElement.lang = S.lang === "zh" ? "zh-CN" : "en";
-    for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+    for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
     const other = $("lang");
     other.textContent = t("other_language");
     other.lang = S.lang === "zh" ? "en" : "zh-CN";
@@ -79,6 +79,7 @@
     clearTimeout(S.reconnectTimer);
     clearInterval(S.pollTimer);
     S.pollTimer = null;
+    S.wsTries = 0;
     const ws = S.ws;
     S.ws = null;
     if (ws) ws.close();
@@ -179,15 +180,12 @@
     if (derived.length) groups.push({ room: null, rows: [{ device: null, points: derived }] });
     for (const room of S.site.rooms || []) {
       const devices = S.site.devices.filter((d) => d.room === room.id);
-      let rows = devices
-        .filter((d) => ROLE_VALUES[d.role])
-        .map((d) => ({ device: d, points: ROLE_VALUES[d.role].map((q) => S.points.get(`${d.id}.${q}`)).filter(Boolean) }))
-        .filter((r) => r.points.length);
+      const byRole = (d) => (ROLE_VALUES[d.role] || []).map((q) => S.points.get(`${d.id}.${q}`)).filter(Boolean);
+      let rows = devices.map((d) => ({ device: d, points: byRole(d) })).filter((r) => r.points.length);
       if (!rows.length) {
         // a site without roles: the first analog values of the room's first devices
-        rows = devices
-          .map((d) => ({ device: d, points: S.site.points.filter((p) => p.device === d.id && p.kind === "analog").slice(0, 3) }))
-          .filter((r) => r.points.length);
+        const analog = (d) => S.site.points.filter((p) => p.device === d.id && p.kind === "analog").slice(0, 3);
+        rows = devices.map((d) => ({ device: d, points: analog(d) })).filter((r) => r.points.length);
       }
       if (rows.length) groups.push({ room, rows: rows.slice(0, MAX_DEVICES_PER_ROOM) });
     }
@@ -410,7 +408,9 @@
     $("login-form").addEventListener("submit", onLogin);
     $("logout").addEventListener("click", onLogout);
     $("lang").addEventListener("click", switchLanguage);
-    for (const tab of document.querySelectorAll(".tab")) tab.addEventListener("click", () => showView(tab.dataset.view));
+    for (const tab of document.querySelectorAll(".tab")) {
+      tab.addEventListener("click", () => showView(tab.dataset.view));
+    }
     $("tr-search").addEventListener("input", (ev) => Trend.showResults(ev.target.value));
     for (const b of document.querySelectorAll(".seg-btn")) {
       b.addEventListener("click", () => {

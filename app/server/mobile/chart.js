@@ -39,7 +39,8 @@ window.SwitchRoomChart = (() => {
     // as many decimals as the step needs (2.5 needs one, 0.05 two)
     let digits = 0;
     while (digits < 6 && Math.abs(Math.round(step * 10 ** digits) - step * 10 ** digits) > 1e-6) digits += 1;
-    return v.toLocaleString(locale, { maximumFractionDigits: digits, minimumFractionDigits: digits, useGrouping: false });
+    const opts = { maximumFractionDigits: digits, minimumFractionDigits: digits, useGrouping: false };
+    return v.toLocaleString(locale, opts);
   }
 
   function timeFormatter(locale, tz) {
@@ -132,7 +133,8 @@ window.SwitchRoomChart = (() => {
     }
 
     // runs without a gap: a hole longer than three steps breaks the band and the line
-    const gapMs = 3 * (history.bucket_ms || (data.length > 1 ? (data[data.length - 1].ts - data[0].ts) / data.length : 0));
+    const spacing = data.length > 1 ? (data[data.length - 1].ts - data[0].ts) / data.length : 0;
+    const gapMs = 3 * (history.bucket_ms || spacing);
     const runs = [];
     let run = [];
     for (const r of data) {
