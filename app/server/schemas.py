@@ -9,7 +9,7 @@ itself, so the two cannot drift, and the schemathesis test checks every answer a
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,6 +17,11 @@ from app.alarms.engine import MAX_SHELVE_MINUTES
 from app.auth import Role, User
 
 Quality = Literal["good", "stale", "comm_fail", "bad_value"]
+# Rows of mixed types as plain arrays: tuple schemas (prefixItems) trip up some OpenAPI tools.
+Row = list[int | float | str | None]
+HistoryRow = Annotated[Row, Field(min_length=3, max_length=3, description="[ts, value, quality]")]
+BucketRow = Annotated[list[float | None], Field(min_length=5, max_length=5, description="[ts, min, max, avg, last]")]
+SampleRow = Annotated[Row, Field(min_length=4, max_length=4, description="[id, ts, value, quality]")]
 
 
 class Strict(BaseModel):
@@ -79,6 +84,9 @@ class PasswordIn(Strict):
 
 
 class UserIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"name": "wang", "role": "operator", "password": "Shift-0perator-Wang", "rooms": ["LV"],
+         "display_name": "王工"}]})
     name: str = Field(min_length=1, max_length=64)
     role: Role
     password: str = Field(min_length=1, max_length=1024)
@@ -135,13 +143,14 @@ class HistoryOut(BaseModel):
     id: str
     unit: str
     raw: bool
-    samples: list[tuple[int, float | None, Quality]] | None = Field(None, description="[[ts, value, quality]...]")
-    buckets: list[tuple[int, float | None, float | None, float | None, float | None]] | None = Field(
-        None, description="[[ts, min, max, avg, last]...]")
+    samples: list[HistoryRow] | None = Field(None, description="raw: [[ts, value, quality]...]")
+    buckets: list[BucketRow] | None = Field(None, description="bucketed: [[ts, min, max, avg, last]...]")
     bucket_ms: int | None = None
 
 
 class LimitsIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"limits": {"H": {"value": 38, "level": 3}, "HH": {"value": 45, "level": 2}, "deadband": 1}}]})
     limits: dict[str, Any] | None = Field(
         description='the point\'s whole limit rule, e.g. {"H": {"value": 130, "level": 2}, "HH": 150, '
                     '"deadband": 3}; null: no limits at all')
@@ -165,7 +174,7 @@ class DiagramSaved(BaseModel):
 
 class FaultRecordOut(BaseModel):
     id: int
-    samples: dict[str, list[tuple[str, int, float | None, Quality]]] = Field(
+    samples: dict[str, list[SampleRow]] = Field(
         description="per point, oldest first: [[id, ts, value, quality]...]")
 
 
@@ -182,5 +191,6 @@ class AckManyIn(Strict):
 
 
 class ShelveIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"minutes": 30, "reason": "检修"}]})
     minutes: float = Field(gt=0, le=MAX_SHELVE_MINUTES)
     reason: str = Field(min_length=1, max_length=2000)

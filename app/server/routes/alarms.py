@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
 
 from app.alarms.flood import FloodSummary
 from app.alarms.journal import JournalEntry
@@ -31,6 +31,7 @@ Rows = Annotated[int, Query(ge=1, le=MAX_ROWS)]
 Words = Annotated[str | None, Query(description="a,b,c")]
 Acknowledger = Annotated[Caller, Depends(caller(Permission.ACKNOWLEDGE))]
 Shelver = Annotated[Caller, Depends(caller(Permission.SHELVE))]
+AlarmId = Annotated[int, Path(description="an alarm occurrence's id (GET /alarms)", examples=[1])]
 
 
 def words(text: str | None) -> tuple[str, ...]:
@@ -93,7 +94,7 @@ async def acknowledge_many(body: AckManyIn, request: Request, who: Acknowledger)
 
 @router.post("/{alarm_id}/ack", response_model=Alarm, responses=errors(409),
              summary="Acknowledge one alarm; 409 when it is already acknowledged or not active")
-async def acknowledge(alarm_id: int, request: Request, who: Acknowledger,
+async def acknowledge(alarm_id: AlarmId, request: Request, who: Acknowledger,
                       body: Annotated[AckIn | None, Body()] = None) -> JsonResponse:
     await check_rooms(request, who, Permission.ACKNOWLEDGE, [alarm_id])
     comment = body.comment if body is not None else None
@@ -103,7 +104,7 @@ async def acknowledge(alarm_id: int, request: Request, who: Acknowledger,
 
 @router.post("/{alarm_id}/shelve", response_model=Alarm, responses=errors(409),
              summary="Shelve an alarm for a while, with a reason; it returns by itself")
-async def shelve(alarm_id: int, body: ShelveIn, request: Request, who: Shelver) -> JsonResponse:
+async def shelve(alarm_id: AlarmId, body: ShelveIn, request: Request, who: Shelver) -> JsonResponse:
     await check_rooms(request, who, Permission.SHELVE, [alarm_id])
     done = await state_of(request).source.shelve(alarm_id, body.minutes, body.reason, who.name, address=who.address)
     return JsonResponse(encode(done))
@@ -111,6 +112,6 @@ async def shelve(alarm_id: int, body: ShelveIn, request: Request, who: Shelver) 
 
 @router.post("/{alarm_id}/unshelve", response_model=Alarm, responses=errors(409),
              summary="Take a shelved alarm back before its time")
-async def unshelve(alarm_id: int, request: Request, who: Shelver) -> JsonResponse:
+async def unshelve(alarm_id: AlarmId, request: Request, who: Shelver) -> JsonResponse:
     await check_rooms(request, who, Permission.SHELVE, [alarm_id])
     return JsonResponse(encode(await state_of(request).source.unshelve(alarm_id, who.name, address=who.address)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from app.alarms.fault_store import FaultRecordHeader
@@ -25,12 +25,14 @@ from app.server.body import JsonResponse
 from app.server.errors import NotFound
 from app.server.routes import errors
 from app.server.routes.alarms import MAX_ID
-from app.server.routes.plant import OptionalTime, Viewer
+from app.server.routes.plant import OptionalTime, PointId, Viewer
 from app.server.schemas import DiagramIn, DiagramSaved, FaultRecordOut, LimitsIn, LimitsOut
 
 router = APIRouter(tags=["configuration"])
 RuleEditor = Annotated[Caller, Depends(caller(Permission.EDIT_ALARM_RULES))]
 SiteEditor = Annotated[Caller, Depends(caller(Permission.EDIT_SITE))]
+DiagramId = Annotated[str, Path(description="a diagram of the site (GET /site: diagrams)", examples=["hv-room"])]
+RecordId = Annotated[int, Path(description="a fault record's id (GET /fault-records)", examples=[1])]
 
 
 async def _limits(request: Request, point: str) -> JsonResponse:
@@ -40,14 +42,14 @@ async def _limits(request: Request, point: str) -> JsonResponse:
 
 @router.get("/points/{point}/limits", response_model=LimitsOut, responses=errors(404),
             summary="A point's alarm limits in force and where they come from (site file or runtime)")
-async def point_limits(point: str, request: Request, _who: Viewer) -> JsonResponse:
+async def point_limits(point: PointId, request: Request, _who: Viewer) -> JsonResponse:
     state_of(request).point_room(point)
     return await _limits(request, point)
 
 
 @router.put("/points/{point}/limits", response_model=LimitsOut, responses=errors(404),
             summary="Change a point's limits now; they run at once and survive a restart")
-async def set_point_limits(point: str, body: LimitsIn, request: Request, who: RuleEditor) -> JsonResponse:
+async def set_point_limits(point: PointId, body: LimitsIn, request: Request, who: RuleEditor) -> JsonResponse:
     state = state_of(request)
     await require_room(request, who, Permission.EDIT_ALARM_RULES, state.point_room(point))
     await state.source.set_point_limits(point, body.limits, who.name, address=who.address)
@@ -56,7 +58,7 @@ async def set_point_limits(point: str, body: LimitsIn, request: Request, who: Ru
 
 @router.delete("/points/{point}/limits", response_model=LimitsOut, responses=errors(404),
                summary="Back to the site file's limits")
-async def revert_point_limits(point: str, request: Request, who: RuleEditor) -> JsonResponse:
+async def revert_point_limits(point: PointId, request: Request, who: RuleEditor) -> JsonResponse:
     state = state_of(request)
     await require_room(request, who, Permission.EDIT_ALARM_RULES, state.point_room(point))
     await state.source.revert_point_limits(point, who.name, address=who.address)
@@ -67,7 +69,7 @@ async def revert_point_limits(point: str, request: Request, who: RuleEditor) -> 
     "description": "the diagram file as stored (versioned JSON of app.diagram.fileformat), byte for byte",
     "content": {"application/json": {"schema": {"type": "object"}}}}},
     summary="A single-line diagram's file")
-async def diagram(diagram_id: str, request: Request, _who: Viewer) -> Response:
+async def diagram(diagram_id: DiagramId, request: Request, _who: Viewer) -> Response:
     state = state_of(request)
     state.diagram_room(diagram_id)
     text = await state.source.diagram(diagram_id)
@@ -76,7 +78,7 @@ async def diagram(diagram_id: str, request: Request, _who: Viewer) -> Response:
 
 @router.put("/diagrams/{diagram_id}", response_model=DiagramSaved, responses=errors(404, 409, 503),
             summary="Store an edited diagram; 409 when someone saved a newer revision since base_revision")
-async def save_diagram(diagram_id: str, body: DiagramIn, request: Request, who: SiteEditor) -> JsonResponse:
+async def save_diagram(diagram_id: DiagramId, body: DiagramIn, request: Request, who: SiteEditor) -> JsonResponse:
     state = state_of(request)
     await require_room(request, who, Permission.EDIT_SITE, state.diagram_room(diagram_id))
     revision = await state.source.save_diagram(diagram_id, body.text, body.base_revision, who.name,
@@ -100,7 +102,7 @@ async def fault_records(request: Request, _who: Viewer,
 
 @router.get("/fault-records/{record_id}", response_model=FaultRecordOut, responses=errors(404),
             summary="One fault record's samples per point, oldest first")
-async def fault_record(record_id: int, request: Request, _who: Viewer) -> JsonResponse:
+async def fault_record(record_id: RecordId, request: Request, _who: Viewer) -> JsonResponse:
     if not 0 <= record_id <= MAX_ID:
         raise KeyError(f"there is no fault record {record_id}")
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from app.api.codec import encode, history_json, sample_object
 from app.auth import Permission
@@ -24,6 +24,7 @@ MAX_IDS = 20_000
 MAX_MS = 253_402_300_799_999  # the last ms of the year 9999: any larger "time" is a mistake
 Viewer = Annotated[Caller, Depends(caller(Permission.VIEW))]
 Time = Annotated[int, Query(ge=0, le=MAX_MS, description="ms UTC")]
+PointId = Annotated[str, Path(description="a point of the site", examples=["T1-LV-IN.Ia"])]
 OptionalTime = Annotated[int | None, Query(ge=0, le=MAX_MS, description="ms UTC")]
 
 
@@ -76,7 +77,7 @@ async def as_of(request: Request, _who: Viewer, ids: Annotated[str, Query(descri
 
 @router.get("/points/{point}/history", response_model=HistoryOut, responses=errors(404),
             summary="A point's history: raw samples, or at most max_points buckets")
-async def history(request: Request, _who: Viewer, point: str, start: Time,
+async def history(request: Request, _who: Viewer, point: PointId, start: Time,
                   end: Annotated[int, Query(ge=0, le=MAX_MS, description="ms UTC, after start")],
                   max_points: Annotated[int, Query(ge=1, le=100_000)] = 2000) -> JsonResponse:
     state = state_of(request)

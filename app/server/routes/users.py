@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from app.api.codec import encode
@@ -25,6 +25,7 @@ from app.server.schemas import UserIn, UserOut, UserPatch, user_out
 
 router = APIRouter(tags=["users"])
 Admin = Annotated[Caller, Depends(caller(Permission.MANAGE_USERS))]
+UserName = Annotated[str, Path(description="a user's name", examples=["op"])]
 AuditReader = Annotated[Caller, Depends(caller(Permission.MANAGE_USERS, Permission.EXPORT_REPORTS))]
 
 
@@ -45,7 +46,7 @@ async def create_user(body: UserIn, request: Request, who: Admin) -> JsonRespons
 
 @router.patch("/users/{name}", response_model=UserOut, responses=errors(404, 409),
               summary="Change what is given of a user; 409 for the last administrator")
-async def update_user(name: str, body: UserPatch, request: Request, who: Admin) -> JsonResponse:
+async def update_user(name: UserName, body: UserPatch, request: Request, who: Admin) -> JsonResponse:
     state = state_of(request)
     store, sessions, by, where = state.users, state.sessions, who.name, who.address
     user = await state.blocking(store.user, name)
@@ -70,7 +71,7 @@ async def update_user(name: str, body: UserPatch, request: Request, who: Admin) 
 
 @router.delete("/users/{name}", status_code=204, response_class=Response, responses=errors(404, 409),
                summary="Remove a user (never the last administrator); their sessions end")
-async def delete_user(name: str, request: Request, who: Admin) -> Response:
+async def delete_user(name: UserName, request: Request, who: Admin) -> Response:
     state = state_of(request)
     await state.blocking(state.users.delete, name, by=who.name, address=who.address)
     state.sessions.close_user(name)
