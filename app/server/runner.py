@@ -35,10 +35,23 @@ class _Server(uvicorn.Server):
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
-    """A bound TCP socket for ``host:port`` (port 0: any free one); OSError says why not."""
+    """A bound, listening TCP socket for ``host:port`` (port 0: any free one); OSError says why not.
+
+    Made with the protocol number IPPROTO_TCP on purpose: asyncio sets TCP_NODELAY only on sockets
+    that carry it, and the accepted connections inherit it from this one.  Without it (as
+    `socket.create_server` makes them) every small answer waits ~40 ms for Nagle and a delayed ACK.
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.create_server((host, port), family=family, reuse_port=False)
-    sock.set_inheritable(True)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except BaseException:
+        sock.close()
+        raise
     return sock
 
 
