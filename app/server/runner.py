@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -24,6 +25,28 @@ log = logging.getLogger(__name__)
 
 GRACEFUL_S = 5  # open requests get this long to finish when the server stops
 WS_MAX_MESSAGE = 1 << 20  # clients send (almost) nothing on the stream
+
+
+_TOKEN = re.compile(r"(token=)[^&\s\"']+")
+
+
+class RedactTokens(logging.Filter):
+    """Hide ``token=...`` in uvicorn's own log lines (it logs a WebSocket's path with its query string)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_TOKEN.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args)
+        if isinstance(record.msg, str):
+            record.msg = _TOKEN.sub(r"\1***", record.msg)
+        return True
+
+
+def redact_uvicorn_logs() -> None:
+    """Put `RedactTokens` on uvicorn's loggers (once)."""
+    for name in ("uvicorn.error", "uvicorn.access", "uvicorn"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactTokens) for f in logger.filters):
+            logger.addFilter(RedactTokens())
 
 
 class _Server(uvicorn.Server):
@@ -63,6 +86,7 @@ class HttpServer:
                  sock: socket.socket | None = None, graceful_s: int = GRACEFUL_S) -> None:
         if (certfile is None) != (keyfile is None):
             raise ValueError("TLS needs both a certificate and its key")
+        redact_uvicorn_logs()
         self.app = app
         self.host, self.port = host, port
         self.tls = certfile is not None

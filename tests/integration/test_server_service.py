@@ -21,6 +21,8 @@ import httpx
 import pytest
 import trustme
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect as sync_connect
 
 from app.historian import Historian
 from app.server import API_PREFIX
@@ -177,7 +179,15 @@ def test_serve_http_serves_and_stops_cleanly_on_sigterm_with_the_data_committed(
                 time.sleep(0.3)
             assert latest and latest[0]["quality"] == "good", latest
             seen_ts = latest[0]["ts"]
-        proc.send_signal(signal.SIGTERM)
+        # a console's stream is open when the service manager stops the server: it is told, not cut
+        ws_url = base.replace("http", "ws", 1) + f"/stream?token={token}"
+        with sync_connect(ws_url) as ws:
+            assert json.loads(ws.recv(timeout=30))["type"] == "samples"
+            proc.send_signal(signal.SIGTERM)
+            with pytest.raises(ConnectionClosed) as closed:
+                while True:
+                    ws.recv(timeout=30)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code in (1001, 1012)
         rest = proc.communicate(timeout=60)[1]
     finally:
         if proc.poll() is None:
