@@ -306,9 +306,11 @@ ZH: dict[tuple[str, str], str] = {
 }
 
 sys.path.insert(0, str(Path(__file__).parent))
-from zh_diagram import ZH_DIAGRAM  # noqa: E402 - a table beside this script
+from zh_auth import ZH_AUTH  # noqa: E402 - tables beside this script
+from zh_diagram import ZH_DIAGRAM  # noqa: E402
 
 ZH.update(ZH_DIAGRAM)
+ZH.update(ZH_AUTH)
 
 
 def fill(ts: Path) -> list[tuple[str, str]]:

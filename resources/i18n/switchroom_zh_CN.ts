@@ -1,6 +1,24 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name />
+    <message>
+        <location filename="../../widgets/launch.py" line="148" />
+        <source>User name on %1:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../widgets/launch.py" line="152" />
+        <source>Password of %1:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../widgets/launch.py" line="160" />
+        <source>Signing in to the server failed:</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>AckDialog</name>
     <message>
         <location filename="../../widgets/alarms/dialogs.py" line="29" />
@@ -95,74 +113,84 @@
 <context>
     <name>AlarmConsole</name>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="191" />
+        <location filename="../../widgets/alarms/console.py" line="193" />
         <source>Nothing to acknowledge: the alarms are acknowledged already or gone.</source>
         <extracomment>What opens a fault record as a trend: (title, samples per point, start ms, end ms, the alarm's point).</extracomment>
         <translation>没有需要确认的报警：这些报警已确认或已消失。</translation>
     </message>
+    <message>
+        <location filename="../../widgets/alarms/console.py" line="197" />
+        <source>You may not acknowledge these alarms (sign in as a user who may).</source>
+        <translation>您无权确认这些报警（请以有权限的用户登录）。</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../widgets/alarms/console.py" line="210" />
+        <location filename="../../widgets/alarms/console.py" line="216" />
         <source>%n alarm(s) acknowledged</source>
         <translation><numerusform>已确认 %n 条报警</numerusform></translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="233" />
+        <location filename="../../widgets/alarms/console.py" line="228" />
+        <source>You may not shelve this alarm (sign in as a user who may).</source>
+        <translation>您无权搁置此报警（请以有权限的用户登录）。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarms/console.py" line="242" />
         <source>Alarm shelved until %1</source>
         <translation>报警已搁置至 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="250" />
+        <location filename="../../widgets/alarms/console.py" line="260" />
         <source>%1 is a device or gateway, not a point: it has no trend.</source>
         <translation>%1 是设备或网关而非测点，没有趋势。</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="254" />
+        <location filename="../../widgets/alarms/console.py" line="264" />
         <source>Could not acknowledge: %1</source>
         <translation>无法确认：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="255" />
+        <location filename="../../widgets/alarms/console.py" line="265" />
         <source>Could not shelve: %1</source>
         <translation>无法搁置：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="256" />
+        <location filename="../../widgets/alarms/console.py" line="266" />
         <source>Could not unshelve: %1</source>
         <translation>无法取消搁置：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="257" />
+        <location filename="../../widgets/alarms/console.py" line="267" />
         <source>Could not read the active alarms: %1</source>
         <translation>无法读取活动报警：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="258" />
+        <location filename="../../widgets/alarms/console.py" line="268" />
         <source>Could not search the journal: %1</source>
         <translation>无法查询报警日志：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="259" />
+        <location filename="../../widgets/alarms/console.py" line="269" />
         <source>Could not open the fault record: %1</source>
         <translation>无法打开故障录波：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="292" />
-        <location filename="../../widgets/alarms/console.py" line="294" />
+        <location filename="../../widgets/alarms/console.py" line="302" />
+        <location filename="../../widgets/alarms/console.py" line="304" />
         <source>Alarm %1 has no fault record.</source>
         <translation>报警 %1 没有故障录波。</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="305" />
+        <location filename="../../widgets/alarms/console.py" line="315" />
         <source>Fault record %1 (%2)</source>
         <translation>故障录波 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="334" />
+        <location filename="../../widgets/alarms/console.py" line="344" />
         <source>The export to %1 failed: %2</source>
         <translation>导出到 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="336" />
+        <location filename="../../widgets/alarms/console.py" line="346" />
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
@@ -170,169 +198,169 @@
 <context>
     <name>AlarmList</name>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="539" />
+        <location filename="../../widgets/alarms/table.py" line="545" />
         <source>All rooms</source>
         <translation>全部房间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="541" />
+        <location filename="../../widgets/alarms/table.py" line="547" />
         <source>All devices</source>
         <translation>全部设备</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="544" />
+        <location filename="../../widgets/alarms/table.py" line="550" />
         <source>Any state</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="546" />
+        <location filename="../../widgets/alarms/table.py" line="552" />
         <source>Any time</source>
         <translation>全部时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="546" />
+        <location filename="../../widgets/alarms/table.py" line="552" />
         <source>Last hour</source>
         <translation>最近 1 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="546" />
+        <location filename="../../widgets/alarms/table.py" line="552" />
         <source>Last 24 hours</source>
         <translation>最近 24 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="547" />
+        <location filename="../../widgets/alarms/table.py" line="553" />
         <source>Last 7 days</source>
         <translation>最近 7 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="547" />
+        <location filename="../../widgets/alarms/table.py" line="553" />
         <source>Last 30 days</source>
         <translation>最近 30 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="547" />
+        <location filename="../../widgets/alarms/table.py" line="553" />
         <source>From … to …</source>
         <translation>自定义时段</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="550" />
+        <location filename="../../widgets/alarms/table.py" line="556" />
         <source>Text in message, point, device or comment</source>
         <translation>按报警内容、测点、设备或备注筛选</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="551" />
+        <location filename="../../widgets/alarms/table.py" line="557" />
         <source>Active</source>
         <translation>活动报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="552" />
+        <location filename="../../widgets/alarms/table.py" line="558" />
         <source>History</source>
         <translation>历史报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="553" />
+        <location filename="../../widgets/alarms/table.py" line="559" />
         <source>Acknowledge…</source>
         <translation>确认…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="554" />
+        <location filename="../../widgets/alarms/table.py" line="560" />
         <source>Shelve…</source>
         <translation>搁置…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="555" />
+        <location filename="../../widgets/alarms/table.py" line="561" />
         <source>Unshelve</source>
         <translation>取消搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="556" />
+        <location filename="../../widgets/alarms/table.py" line="562" />
         <source>Trend</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="557" />
+        <location filename="../../widgets/alarms/table.py" line="563" />
         <source>Fault record</source>
         <translation>故障录波</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="558" />
+        <location filename="../../widgets/alarms/table.py" line="564" />
         <source>Replay the diagram</source>
         <translation>事故追忆</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="559" />
+        <location filename="../../widgets/alarms/table.py" line="565" />
         <source>Export to Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="560" />
+        <location filename="../../widgets/alarms/table.py" line="566" />
         <source>◀ Newer</source>
         <translation>◀ 较新</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="561" />
+        <location filename="../../widgets/alarms/table.py" line="567" />
         <source>Older ▶</source>
         <translation>较早 ▶</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="562" />
+        <location filename="../../widgets/alarms/table.py" line="568" />
         <source>Search again</source>
         <translation>重新查询</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="618" />
+        <location filename="../../widgets/alarms/table.py" line="624" />
         <source>levels %1</source>
         <translation>级别 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="626" />
+        <location filename="../../widgets/alarms/table.py" line="632" />
         <source>no filter</source>
         <translation>无筛选</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="644" />
+        <location filename="../../widgets/alarms/table.py" line="650" />
         <source>Searching the journal…</source>
         <translation>正在查询报警日志…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="657" />
+        <location filename="../../widgets/alarms/table.py" line="663" />
         <source>The journal could not be searched: %1</source>
         <translation>无法查询报警日志：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="663" />
+        <location filename="../../widgets/alarms/table.py" line="669" />
         <source>Page %1</source>
         <translation>第 %1 页</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="670" />
+        <location filename="../../widgets/alarms/table.py" line="676" />
         <source>%1 of %2 shown</source>
         <translation>显示 %1 / 共 %2 条</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/alarms/table.py" line="672" />
+        <location filename="../../widgets/alarms/table.py" line="678" />
         <source>%n journal rows</source>
         <translation><numerusform>%n 条日志记录</numerusform></translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="753" />
         <location filename="../../widgets/alarms/table.py" line="762" />
+        <location filename="../../widgets/alarms/table.py" line="771" />
         <source>Active alarms</source>
         <translation>活动报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="753" />
         <location filename="../../widgets/alarms/table.py" line="762" />
+        <location filename="../../widgets/alarms/table.py" line="771" />
         <source>Alarm history</source>
         <translation>历史报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="754" />
+        <location filename="../../widgets/alarms/table.py" line="763" />
         <source>Export alarms</source>
         <translation>导出报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="755" />
+        <location filename="../../widgets/alarms/table.py" line="764" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
@@ -349,68 +377,68 @@
 <context>
     <name>AlarmTableModel</name>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="212" />
+        <location filename="../../widgets/alarms/table.py" line="215" />
         <source>Time</source>
         <extracomment>Time-range choices of the filter: (key, hours back; None: any time / custom).</extracomment>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="212" />
+        <location filename="../../widgets/alarms/table.py" line="215" />
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="212" />
+        <location filename="../../widgets/alarms/table.py" line="215" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="213" />
+        <location filename="../../widgets/alarms/table.py" line="216" />
         <source>Change</source>
         <translation>变化</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="213" />
+        <location filename="../../widgets/alarms/table.py" line="216" />
         <source>Room</source>
         <translation>房间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="213" />
+        <location filename="../../widgets/alarms/table.py" line="216" />
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="214" />
+        <location filename="../../widgets/alarms/table.py" line="217" />
         <source>Point</source>
         <translation>测点</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="214" />
+        <location filename="../../widgets/alarms/table.py" line="217" />
         <source>Message</source>
         <translation>报警内容</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="214" />
+        <location filename="../../widgets/alarms/table.py" line="217" />
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="215" />
+        <location filename="../../widgets/alarms/table.py" line="218" />
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="215" />
+        <location filename="../../widgets/alarms/table.py" line="218" />
         <source>Comment / reason</source>
         <translation>备注 / 原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="261" />
+        <location filename="../../widgets/alarms/table.py" line="264" />
         <source>until %1</source>
         <translation>至 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="285" />
+        <location filename="../../widgets/alarms/table.py" line="288" />
         <source>suppressed by %1</source>
         <translation>被 %1 抑制</translation>
     </message>
@@ -504,6 +532,177 @@
         <location filename="../../widgets/alarms/words.py" line="50" />
         <source>Level changed</source>
         <translation>级别变化</translation>
+    </message>
+</context>
+<context>
+    <name>AuditDialog</name>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="70" />
+        <source>Audit log</source>
+        <translation>审计日志</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="72" />
+        <source>Last hour</source>
+        <translation>最近一小时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="72" />
+        <source>Last 24 hours</source>
+        <translation>最近 24 小时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="72" />
+        <source>Last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="73" />
+        <source>Last 30 days</source>
+        <translation>最近 30 天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="73" />
+        <source>Any time</source>
+        <translation>全部时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="73" />
+        <source>From … to …</source>
+        <translation>自定义起止…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="84" />
+        <source>Any user</source>
+        <translation>全部用户</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="87" />
+        <source>Any action</source>
+        <translation>全部操作</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="90" />
+        <source>Search</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="93" />
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="94" />
+        <source>Time:</source>
+        <translation>时间：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="95" />
+        <source>User:</source>
+        <translation>用户：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="96" />
+        <source>Action:</source>
+        <translation>操作：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="103" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="103" />
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="103" />
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="103" />
+        <source>Target</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="104" />
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="104" />
+        <source>From</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="104" />
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="115" />
+        <source>Export to Excel…</source>
+        <translation>导出到 Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="116" />
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="159" />
+        <source>user %1</source>
+        <translation>用户 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="173" />
+        <source>Reading the audit log…</source>
+        <translation>正在读取审计日志…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="194" />
+        <source>%1 row(s)</source>
+        <translation>%1 条</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="195" />
+        <source> (the newest; narrow the filters for older rows)</source>
+        <translation>（最新的；缩小筛选范围可查看更早的记录）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="210" />
+        <source>Export the audit log</source>
+        <translation>导出审计日志</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="211" />
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="222" />
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="241" />
+        <source>The export to %1 failed: %2</source>
+        <translation>导出到 %1 失败：%2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/audit.py" line="244" />
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+</context>
+<context>
+    <name>Auth</name>
+    <message>
+        <location filename="../../widgets/auth/words.py" line="60" />
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
     </message>
 </context>
 <context>
@@ -975,33 +1174,33 @@
 <context>
     <name>DiagramExport</name>
     <message>
-        <location filename="../../widgets/topology/export.py" line="51" />
+        <location filename="../../widgets/topology/export.py" line="57" />
         <source>Site</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/export.py" line="52" />
+        <location filename="../../widgets/topology/export.py" line="58" />
         <source>Drawing</source>
         <translation>图名</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/export.py" line="53" />
+        <location filename="../../widgets/topology/export.py" line="59" />
         <source>Revision</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/export.py" line="54" />
+        <location filename="../../widgets/topology/export.py" line="60" />
         <source>Printed</source>
         <translation>出图时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/export.py" line="79" />
+        <location filename="../../widgets/topology/export.py" line="85" />
         <source>Unknown export format '%1': choose .png, .svg or .pdf.</source>
         <translation>不支持的导出格式“%1”：请选择 .png、.svg 或 .pdf。</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/export.py" line="105" />
         <location filename="../../widgets/topology/export.py" line="111" />
+        <location filename="../../widgets/topology/export.py" line="117" />
         <source>The drawing could not be written to %1.</source>
         <translation>图纸无法写入 %1。</translation>
     </message>
@@ -1009,54 +1208,78 @@
 <context>
     <name>DiagramPane</name>
     <message>
-        <location filename="../../widgets/topology/pane.py" line="92" />
+        <location filename="../../widgets/topology/pane.py" line="98" />
         <source>Fit</source>
         <translation>适合窗口</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/pane.py" line="93" />
+        <location filename="../../widgets/topology/pane.py" line="99" />
         <source>Acknowledge changes</source>
         <translation>确认变位</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/pane.py" line="94" />
+        <location filename="../../widgets/topology/pane.py" line="100" />
         <source>Replay…</source>
         <translation>事故追忆…</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/pane.py" line="95" />
+        <location filename="../../widgets/topology/pane.py" line="101" />
         <source>Show this diagram as the plant was at a past time (post-fault replay)</source>
         <translation>按过去某一时刻的实际状态显示本图（事故追忆）</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/pane.py" line="96" />
+        <location filename="../../widgets/topology/pane.py" line="102" />
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/pane.py" line="97" />
+        <location filename="../../widgets/topology/pane.py" line="103" />
         <source>Open this diagram in the editor</source>
         <translation>在编辑器中打开本图</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/pane.py" line="104" />
+        <location filename="../../widgets/topology/pane.py" line="110" />
         <source>This site has no single-line diagram yet.</source>
         <translation>本站还没有一次系统图。</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/pane.py" line="119" />
+        <location filename="../../widgets/topology/pane.py" line="125" />
         <source>Loading the diagram %1…</source>
         <translation>正在载入一次系统图 %1…</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/pane.py" line="168" />
+        <location filename="../../widgets/topology/pane.py" line="174" />
         <source>%1 switch change(s) not acknowledged</source>
         <translation>%1 个开关变位未确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/pane.py" line="211" />
+        <location filename="../../widgets/topology/pane.py" line="217" />
         <source>The diagram cannot be shown: %1</source>
         <translation>无法显示一次系统图：%1</translation>
+    </message>
+</context>
+<context>
+    <name>DiagramView</name>
+    <message>
+        <location filename="../../widgets/topology/runtime.py" line="75" />
+        <source>%1: %2</source>
+        <extracomment>Half a blink period: everything that blinks is lit 500 ms and dark 500 ms (1 Hz). Which section colours a symbol whose terminals are in several (`Energisation.symbol`'s order). States in which an alarm is shown on its symbol (shelved and suppressed ones are held out of the way).</extracomment>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/runtime.py" line="467" />
+        <source>Open the faceplate of %1</source>
+        <translation>打开 %1 的设备面板</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/runtime.py" line="471" />
+        <source>Acknowledge the change of %1</source>
+        <translation>确认 %1 的变位</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/topology/runtime.py" line="473" />
+        <source>Acknowledge all changes (%1)</source>
+        <translation>确认全部变位（%1）</translation>
     </message>
 </context>
 <context>
@@ -1339,9 +1562,42 @@
     </message>
 </context>
 <context>
+    <name>FirstAdminDialog</name>
+    <message>
+        <location filename="../../widgets/auth/login.py" line="253" />
+        <source>First administrator</source>
+        <translation>首个管理员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/login.py" line="254" />
+        <source>This console has no administrator yet. Choose the first one: they sign in next and can then add the other users.</source>
+        <translation>本控制台还没有管理员。请设置第一个管理员：随后用其登录，再添加其他用户。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/login.py" line="260" />
+        <source>Optional, e.g. the person's full name</source>
+        <translation>可选，例如本人姓名</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/login.py" line="261" />
+        <source>User name:</source>
+        <translation>用户名：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/login.py" line="262" />
+        <source>Display name:</source>
+        <translation>显示名称：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/login.py" line="265" />
+        <source>Create administrator</source>
+        <translation>创建管理员</translation>
+    </message>
+</context>
+<context>
     <name>Launch</name>
     <message>
-        <location filename="../../widgets/launch.py" line="71" />
+        <location filename="../../widgets/launch.py" line="75" />
         <source>The site file cannot be used:</source>
         <translation>站点文件无法使用：</translation>
     </message>
@@ -1439,105 +1695,133 @@
 <context>
     <name>LimitsDialog</name>
     <message>
-        <location filename="../../widgets/limits.py" line="44" />
+        <location filename="../../widgets/limits.py" line="46" />
         <source>Alarm limits: %1</source>
         <translation>报警限值：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/limits.py" line="51" />
+        <location filename="../../widgets/limits.py" line="53" />
         <source>Limit</source>
         <translation>限值</translation>
     </message>
     <message>
-        <location filename="../../widgets/limits.py" line="51" />
+        <location filename="../../widgets/limits.py" line="53" />
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../../widgets/limits.py" line="51" />
+        <location filename="../../widgets/limits.py" line="53" />
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/limits.py" line="55" />
+        <location filename="../../widgets/limits.py" line="57" />
         <source>HH (high high)</source>
         <translation>HH（超高限）</translation>
     </message>
     <message>
-        <location filename="../../widgets/limits.py" line="55" />
+        <location filename="../../widgets/limits.py" line="57" />
         <source>H (high)</source>
         <translation>H（高限）</translation>
     </message>
     <message>
-        <location filename="../../widgets/limits.py" line="55" />
+        <location filename="../../widgets/limits.py" line="57" />
         <source>L (low)</source>
         <translation>L（低限）</translation>
     </message>
     <message>
-        <location filename="../../widgets/limits.py" line="56" />
+        <location filename="../../widgets/limits.py" line="58" />
         <source>LL (low low)</source>
         <translation>LL（超低限）</translation>
     </message>
     <message>
-        <location filename="../../widgets/limits.py" line="61" />
+        <location filename="../../widgets/limits.py" line="63" />
         <source>1 critical</source>
         <translation>1 紧急</translation>
     </message>
     <message>
-        <location filename="../../widgets/limits.py" line="61" />
+        <location filename="../../widgets/limits.py" line="63" />
         <source>2 major</source>
         <translation>2 重要</translation>
     </message>
     <message>
-        <location filename="../../widgets/limits.py" line="61" />
+        <location filename="../../widgets/limits.py" line="63" />
         <source>3 minor</source>
         <translation>3 次要</translation>
     </message>
     <message>
-        <location filename="../../widgets/limits.py" line="62" />
+        <location filename="../../widgets/limits.py" line="64" />
         <source>4 notice</source>
         <translation>4 提示</translation>
     </message>
     <message>
-        <location filename="../../widgets/limits.py" line="75" />
-        <location filename="../../widgets/limits.py" line="76" />
+        <location filename="../../widgets/limits.py" line="77" />
+        <location filename="../../widgets/limits.py" line="78" />
         <source>s</source>
         <translation>秒</translation>
     </message>
     <message>
-        <location filename="../../widgets/limits.py" line="77" />
+        <location filename="../../widgets/limits.py" line="79" />
         <source>Deadband</source>
         <translation>死区（回差）</translation>
     </message>
     <message>
-        <location filename="../../widgets/limits.py" line="77" />
+        <location filename="../../widgets/limits.py" line="79" />
         <source>On-delay</source>
         <translation>动作延时</translation>
     </message>
     <message>
-        <location filename="../../widgets/limits.py" line="78" />
+        <location filename="../../widgets/limits.py" line="80" />
         <source>Off-delay</source>
         <translation>复归延时</translation>
     </message>
     <message>
-        <location filename="../../widgets/limits.py" line="84" />
+        <location filename="../../widgets/limits.py" line="86" />
         <source>Back to the site file</source>
         <translation>恢复为站点文件的限值</translation>
     </message>
     <message>
-        <location filename="../../widgets/limits.py" line="95" />
+        <location filename="../../widgets/limits.py" line="98" />
+        <source>You may look at these limits; changing them needs the right to edit alarm rules.</source>
+        <translation>您可以查看这些限值；修改需要“编辑报警规则”权限。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/limits.py" line="101" />
         <source>Reading the limits in force…</source>
         <translation>正在读取生效的限值…</translation>
     </message>
     <message>
-        <location filename="../../widgets/limits.py" line="113" />
+        <location filename="../../widgets/limits.py" line="122" />
         <source>These limits were changed at runtime (over the site file).</source>
         <translation>这些限值是运行中修改的（覆盖站点文件）。</translation>
     </message>
     <message>
-        <location filename="../../widgets/limits.py" line="114" />
+        <location filename="../../widgets/limits.py" line="123" />
         <source>These limits come from the site file.</source>
         <translation>这些限值来自站点文件。</translation>
+    </message>
+</context>
+<context>
+    <name>LockScreen</name>
+    <message>
+        <location filename="../../widgets/auth/lock.py" line="89" />
+        <source>Console locked</source>
+        <translation>控制台已锁定</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/lock.py" line="90" />
+        <source>Alarms keep showing above and sounding. Enter your password to unlock, or sign in as another user to take over the console.</source>
+        <translation>报警仍在上方显示并发声。输入密码解锁，或以其他用户登录接管控制台。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/lock.py" line="93" />
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/lock.py" line="97" />
+        <source>Signed in: %1</source>
+        <translation>已登录：%1</translation>
     </message>
 </context>
 <context>
@@ -1607,6 +1891,24 @@
     </message>
 </context>
 <context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../widgets/auth/login.py" line="131" />
+        <source>Sign in to SwitchRoom</source>
+        <translation>登录 SwitchRoom</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/login.py" line="134" />
+        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;Sign in to operate the plant.</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;登录后方可操作。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/login.py" line="135" />
+        <source>Sign in to operate the plant.</source>
+        <translation>登录后方可操作。</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>No active alarms</source>
@@ -1617,209 +1919,214 @@
         <translation>活动报警：%n 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="123" />
-        <location filename="../../widgets/main_window.py" line="367" />
-        <location filename="../../widgets/main_window.py" line="525" />
+        <location filename="../../widgets/main_window.py" line="130" />
+        <location filename="../../widgets/main_window.py" line="381" />
+        <location filename="../../widgets/main_window.py" line="539" />
         <source>SwitchRoom</source>
         <translation>SwitchRoom 配电房监控</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="91" />
+        <location filename="../../widgets/main_window.py" line="95" />
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="148" />
+        <location filename="../../widgets/main_window.py" line="157" />
         <source>Source: starting…</source>
         <translation>数据源：启动中…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="149" />
+        <location filename="../../widgets/main_window.py" line="158" />
         <source>Gateways: –</source>
         <translation>网关：–</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="150" />
+        <location filename="../../widgets/main_window.py" line="159" />
         <source>Database: –</source>
         <translation>数据库：–</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="156" />
+        <location filename="../../widgets/main_window.py" line="165" />
         <source>Not logged in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="165" />
+        <location filename="../../widgets/main_window.py" line="174" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="167" />
+        <location filename="../../widgets/main_window.py" line="176" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="173" />
+        <location filename="../../widgets/main_window.py" line="182" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="176" />
+        <location filename="../../widgets/main_window.py" line="185" />
         <source>&amp;Full screen</source>
         <translation>全屏(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="181" />
+        <location filename="../../widgets/main_window.py" line="190" />
         <source>&amp;Reset layout</source>
         <translation>恢复默认布局(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="186" />
+        <location filename="../../widgets/main_window.py" line="195" />
         <source>&amp;Theme</source>
         <translation>主题(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="188" />
+        <location filename="../../widgets/main_window.py" line="197" />
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="189" />
+        <location filename="../../widgets/main_window.py" line="198" />
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="197" />
+        <location filename="../../widgets/main_window.py" line="206" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="207" />
+        <location filename="../../widgets/main_window.py" line="216" />
         <source>&amp;Alarms</source>
         <translation>报警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="209" />
+        <location filename="../../widgets/main_window.py" line="218" />
         <source>Alarm &amp;list</source>
         <translation>报警列表(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="214" />
+        <location filename="../../widgets/main_window.py" line="223" />
         <source>&amp;Mute the alarm sound for 5 minutes</source>
         <translation>报警声静音 5 分钟(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="219" />
+        <location filename="../../widgets/main_window.py" line="228" />
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="221" />
+        <location filename="../../widgets/main_window.py" line="230" />
         <source>New &amp;trend</source>
         <translation>新建趋势(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="226" />
+        <location filename="../../widgets/main_window.py" line="235" />
         <source>&amp;Save trend as set…</source>
         <translation>保存趋势组(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="230" />
+        <location filename="../../widgets/main_window.py" line="239" />
         <source>&amp;Open trend set</source>
         <translation>打开趋势组(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="234" />
+        <location filename="../../widgets/main_window.py" line="244" />
+        <source>&amp;User</source>
+        <translation>用户(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="248" />
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="120" />
+        <location filename="../../widgets/main_window.py" line="127" />
         <source>SwitchRoom — %1</source>
         <translation>SwitchRoom — %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="250" />
+        <location filename="../../widgets/main_window.py" line="264" />
         <source>Overview</source>
         <translation>监控总览</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="257" />
+        <location filename="../../widgets/main_window.py" line="271" />
         <source>Single-line diagram</source>
         <translation>一次系统图</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="262" />
+        <location filename="../../widgets/main_window.py" line="276" />
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="269" />
+        <location filename="../../widgets/main_window.py" line="283" />
         <source>Alarms</source>
         <translation>报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="290" />
+        <location filename="../../widgets/main_window.py" line="304" />
         <source>Camera %1: this console has no video pane yet.</source>
         <translation>摄像机 %1：本控制台暂无视频窗格。</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="305" />
+        <location filename="../../widgets/main_window.py" line="319" />
         <source>No single-line diagram shows this alarm's device.</source>
         <translation>没有一次系统图包含该报警的设备。</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="338" />
+        <location filename="../../widgets/main_window.py" line="352" />
         <source>direct</source>
         <translation>直连</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="340" />
+        <location filename="../../widgets/main_window.py" line="354" />
         <source>cloud</source>
         <translation>云端</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="342" />
+        <location filename="../../widgets/main_window.py" line="356" />
         <source>Source: %1</source>
         <translation>数据源：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="344" />
+        <location filename="../../widgets/main_window.py" line="358" />
         <source>Gateways online: %1/%2</source>
         <translation>网关在线：%1/%2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="349" />
+        <location filename="../../widgets/main_window.py" line="363" />
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="350" />
+        <location filename="../../widgets/main_window.py" line="364" />
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="358" />
+        <location filename="../../widgets/main_window.py" line="372" />
         <source>Notification: %1</source>
         <translation>通知：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="395" />
+        <location filename="../../widgets/main_window.py" line="409" />
         <source>Trend %1</source>
         <translation>趋势 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="452" />
+        <location filename="../../widgets/main_window.py" line="466" />
         <source>Save trend set</source>
         <translation>保存趋势组</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="453" />
+        <location filename="../../widgets/main_window.py" line="467" />
         <source>Name of the set:</source>
         <translation>趋势组名称：</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="526" />
+        <location filename="../../widgets/main_window.py" line="540" />
         <source>The change takes effect when the console restarts.</source>
         <translation>更改将在监控软件重新启动后生效。</translation>
     </message>
@@ -1831,6 +2138,29 @@
         <source>Click or drag to show that part of the diagram.</source>
         <extracomment>How long the drawing must be still before the picture is taken again.</extracomment>
         <translation>单击或拖动以显示图中该部分。</translation>
+    </message>
+</context>
+<context>
+    <name>NewPasswordFields</name>
+    <message>
+        <location filename="../../widgets/auth/login.py" line="170" />
+        <source>New password:</source>
+        <translation>新密码：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/login.py" line="171" />
+        <source>Repeat it:</source>
+        <translation>再输入一次：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/login.py" line="185" />
+        <source>Choose a password of at least 10 characters with letters and digits or symbols.</source>
+        <translation>请设置至少 10 个字符、包含字母和数字或符号的密码。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/login.py" line="188" />
+        <source>The two passwords are not the same yet.</source>
+        <translation>两次输入的密码还不一致。</translation>
     </message>
 </context>
 <context>
@@ -2017,6 +2347,20 @@
         <location filename="../../widgets/overview.py" line="584" />
         <source>Data source running</source>
         <translation>数据源运行中</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <location filename="../../widgets/auth/login.py" line="293" />
+        <location filename="../../widgets/auth/login.py" line="300" />
+        <source>Change password</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/login.py" line="296" />
+        <source>Current password:</source>
+        <translation>当前密码：</translation>
     </message>
 </context>
 <context>
@@ -2572,6 +2916,29 @@
     </message>
 </context>
 <context>
+    <name>SignInForm</name>
+    <message>
+        <location filename="../../widgets/auth/login.py" line="80" />
+        <source>User name:</source>
+        <translation>用户名：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/login.py" line="81" />
+        <source>Password:</source>
+        <translation>密码：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/login.py" line="82" />
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/login.py" line="97" />
+        <source>Enter your user name and password.</source>
+        <translation>请输入用户名和密码。</translation>
+    </message>
+</context>
+<context>
     <name>SitePicker</name>
     <message>
         <location filename="../../widgets/topology/picker.py" line="187" />
@@ -2808,6 +3175,209 @@
     </message>
 </context>
 <context>
+    <name>UserDialog</name>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="67" />
+        <source>New user</source>
+        <translation>新用户</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="67" />
+        <source>User %1</source>
+        <translation>用户 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="75" />
+        <source>User name:</source>
+        <translation>用户名：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="76" />
+        <source>Display name:</source>
+        <translation>显示名称：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="77" />
+        <source>Role:</source>
+        <translation>角色：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="78" />
+        <source>Rooms (none ticked: every room)</source>
+        <translation>房间（都不勾选：全部房间）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="85" />
+        <source>May sign in (enabled)</source>
+        <translation>允许登录（启用）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="86" />
+        <source>Unlock (clear the failed logins)</source>
+        <translation>解锁（清除登录失败次数）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="87" />
+        <source>Set a new password</source>
+        <translation>设置新密码</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="106" />
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="107" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>UsersDialog</name>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="205" />
+        <location filename="../../widgets/auth/users.py" line="363" />
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="208" />
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="208" />
+        <source>Display name</source>
+        <translation>显示名称</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="208" />
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="208" />
+        <source>Rooms</source>
+        <translation>房间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="208" />
+        <source>Enabled</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="209" />
+        <source>Locked</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="218" />
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="219" />
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="220" />
+        <location filename="../../widgets/auth/users.py" line="292" />
+        <source>Disable…</source>
+        <translation>停用…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="221" />
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="222" />
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="223" />
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="258" />
+        <source>All rooms</source>
+        <translation>全部房间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="262" />
+        <source>until %1</source>
+        <translation>至 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="264" />
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="264" />
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="292" />
+        <source>Enable</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="309" />
+        <source>User %1 added.</source>
+        <translation>已添加用户 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="317" />
+        <source>User %1 saved.</source>
+        <translation>已保存用户 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="340" />
+        <source>User %1 may sign in again.</source>
+        <translation>用户 %1 可以重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="343" />
+        <source>Disable user %1? They cannot sign in any more and are signed out now, until an administrator enables them again.</source>
+        <translation>停用用户 %1？其将立即被登出，且在管理员重新启用前无法登录。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="345" />
+        <source>Disable</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="347" />
+        <source>User %1 disabled.</source>
+        <translation>已停用用户 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="356" />
+        <source>Delete user %1? This cannot be undone; the audit log keeps what they did.</source>
+        <translation>删除用户 %1？此操作无法撤销；审计日志仍保留其操作记录。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="357" />
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="359" />
+        <source>User %1 deleted.</source>
+        <translation>已删除用户 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/auth/users.py" line="367" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>ValueLabelTable</name>
     <message>
         <location filename="../../widgets/topology/label_table.py" line="80" />
@@ -2880,6 +3450,14 @@
 (in the thread {1})</source>
         <translation>{0}
 （线程 {1}）</translation>
+    </message>
+</context>
+<context>
+    <name>_PasswordFormDialog</name>
+    <message>
+        <location filename="../../widgets/auth/login.py" line="213" />
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 </TS>
