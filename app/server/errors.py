@@ -27,6 +27,7 @@ from app.historian.errors import BadQuery, UnknownPoint
 from app.server.body import JsonResponse
 
 log = logging.getLogger(__name__)
+FILE_MESSAGE = "a file of the site cannot be read or written just now; the server's log says which and why"
 
 #: HTTP status -> the code an error of that status has when nothing more precise is known.
 STATUS_CODES = {400: "bad_request", 401: "session_expired", 403: "permission_denied", 404: "not_found",
@@ -72,6 +73,12 @@ def _simple(status: int, code: str) -> Any:
     return handler
 
 
+def _file_error(request: Request, exc: Exception) -> Response:
+    """An OSError names the server's paths: they go to the log, the client gets the gist."""
+    log.error("%s %s: %s", request.method, request.url.path, exc)
+    return error_response(503, "unavailable", FILE_MESSAGE)
+
+
 def _validation(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     problems = []
@@ -110,4 +117,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(UnknownPoint, _simple(404, "not_found"))  # its MRO has HistorianError first
     app.add_exception_handler(BadQuery, _simple(422, "bad_input"))
     app.add_exception_handler(HistorianError, _simple(503, "unavailable"))
-    app.add_exception_handler(OSError, _simple(503, "unavailable"))
+    app.add_exception_handler(OSError, _file_error)

@@ -26,6 +26,7 @@ from websockets.sync.client import connect as sync_connect
 
 from app.historian import Historian
 from app.server import API_PREFIX
+from app.server.app import MOBILE_DIR
 from tests.integration.test_server_rig import USERS, served
 
 
@@ -89,6 +90,8 @@ async def test_the_mobile_page_is_served_at_the_root_beside_the_api(sqlite_url, 
         assert r.status_code == 200 and "配电房" in r.text and r.headers["content-type"].startswith("text/html")
         assert (await c.get(f"{API_PREFIX}/health")).status_code == 200
         assert (await c.get(f"{API_PREFIX}/openapi.json")).json()["info"]["title"] == "SwitchRoom cloud API"
+        missing = await c.get(f"{API_PREFIX}/no/such/call")
+        assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
     async with served(sqlite_url, tmp_path, simulate=False, mobile_dir=tmp_path / "none") as api, \
             httpx.AsyncClient(base_url=api.http.url) as c:
         assert (await c.get("/")).status_code == 404
@@ -212,3 +215,11 @@ def test_serve_http_serves_and_stops_cleanly_on_sigterm_with_the_data_committed(
         assert stored.ts >= seen_ts
     finally:
         historian.close()
+
+
+@pytest.mark.skipif(not (MOBILE_DIR / "index.html").is_file(), reason="the mobile page is not in this checkout")
+async def test_the_packaged_mobile_page_is_what_the_server_serves_by_default(sqlite_url, tmp_path):
+    async with served(sqlite_url, tmp_path, simulate=False, mobile_dir=MOBILE_DIR) as api, \
+            httpx.AsyncClient(base_url=api.http.url) as c:
+        r = await c.get("/")
+        assert r.status_code == 200 and r.text == (MOBILE_DIR / "index.html").read_text(encoding="utf-8")
