@@ -79,7 +79,8 @@ class CloudSource(DataSource):
         self._timeout = timeout
         self._credentials = credentials
         self._token = token
-        self.api = ApiClient(url, timeout=timeout, on_expired=self._expired)
+        self.api = ApiClient(url, timeout=timeout, on_expired=self._expired,
+                             connections=max(backfill_concurrency, 4))
         self._login: Login | None = None
         self._site: SiteModel | None = None
         self._latest: dict[str, Sample] = {}
@@ -93,7 +94,7 @@ class CloudSource(DataSource):
         self._status_task: asyncio.Task[None] | None = None
         self.stream = Stream(
             self._ws_url, points=lambda: list(self._latest_ids()), last_ts=self._last_ts,
-            history=self.history, alarms_since=lambda since: self.alarms("all", since, None),
+            history=self._history_json, alarms_since=lambda since: self.alarms("all", since, None),
             deliver_samples=self._on_samples, deliver_alarms=self._on_alarms, deliver_link=self._on_link,
             on_expired=self._expired, on_connected=self._refresh_latest, backoff=backoff,
             concurrency=backfill_concurrency,
@@ -265,9 +266,11 @@ class CloudSource(DataSource):
 
     async def history(self, point: str, start: int, end: int, max_points: int = 2000) -> History:
         """Raw or bucketed history, as the server's historian answers it."""
-        data = await self.api.call("GET", f"/points/{quote(point, safe='')}/history",
+        return history_from_json(await self._history_json(point, start, end, max_points))
+
+    async def _history_json(self, point: str, start: int, end: int, max_points: int) -> dict[str, Any]:
+        return await self.api.call("GET", f"/points/{quote(point, safe='')}/history",
                                    params={"start": start, "end": end, "max_points": max_points})
-        return history_from_json(data)
 
     async def as_of(self, ids: Iterable[str], ts: int) -> dict[str, Sample]:
         """Each point's value at ``ts``."""

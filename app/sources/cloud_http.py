@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import orjson
 
 from app.alarms.model import AlarmActionError
 from app.auth import (
@@ -128,7 +129,7 @@ class ApiClient:
     carried one), so the source forgets its login before the caller sees `SessionExpired`.
     """
 
-    def __init__(self, url: str, *, timeout: float = 10.0, connections: int = 32,
+    def __init__(self, url: str, *, timeout: float = 10.0, connections: int = 16,
                  on_expired: Callable[[], None] | None = None) -> None:
         self.base = base_url(url)
         self.token: str | None = None
@@ -160,7 +161,7 @@ class ApiClient:
         if not response.content:
             return None
         try:
-            return response.json()
+            return orjson.loads(response.content)  # several times json's speed: a backfill reads ~100 MB
         except ValueError as exc:
             raise ServerError(f"服务器的应答不是 JSON：{path} / the server's answer to {path} is not JSON") from exc
 
