@@ -19,6 +19,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.staticfiles import StaticFiles
 
 from app.auth import Sessions, UserStore
+from app.server.body_limit import BodyLimit
 from app.server.context import ServerState
 from app.server.errors import install_error_handlers
 from app.server.request_log import RequestLog
@@ -72,6 +73,7 @@ def create_app(source: DataSource, users: UserStore, sessions: Sessions, *, mobi
         app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_credentials=False,
                            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                            allow_headers=["Authorization", "Content-Type", "Accept-Language"])
+    app.add_middleware(BodyLimit)
     app.add_middleware(RequestLog)
     if mobile_dir is not None and (Path(mobile_dir) / "index.html").is_file():
         app.mount("/", StaticFiles(directory=Path(mobile_dir), html=True), name="mobile")

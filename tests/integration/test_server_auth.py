@@ -14,6 +14,7 @@ import pytest
 
 from app.auth import Action, Permission, Result, Sessions
 from app.server import create_app
+from app.server.body_limit import MAX_BODY
 from tests.integration.test_server_rig import USERS, served
 
 # (method, path, JSON body, the permission it needs: None = any logged-in user)
@@ -204,3 +205,18 @@ async def test_bodies_that_do_not_fit_are_422_in_words(sqlite_url, tmp_path):
         _error(await c.get("/points/NO.SUCH/history?start=0&end=5", headers=auth), 404, "not_found")
         _error(await c.get("/no/such/route", headers=auth), 404, "not_found")
         _error(await c.delete("/site", headers=auth), 405, "method_not_allowed")
+
+
+async def test_a_body_over_the_cap_is_refused_before_it_is_read_whole(sqlite_url, tmp_path):
+    async with served(sqlite_url, tmp_path, simulate=False) as api, api.client() as c:
+        huge = b'{"username": "' + b"x" * (MAX_BODY + 1) + b'", "password": "y"}'
+        _error(await c.post("/auth/login", content=huge, headers={"Content-Type": "application/json"}), 413,
+               "too_large")
+
+        async def chunks():
+            for _ in range(MAX_BODY // (1 << 20) + 2):
+                yield b" " * (1 << 20)
+
+        r = await c.post("/auth/login", content=chunks(), headers={"Content-Type": "application/json"})
+        assert r.status_code in (400, 413) and "error" in r.json()
+        assert (await c.get("/health")).status_code == 200
