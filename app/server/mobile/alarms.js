@@ -165,6 +165,9 @@ window.SwitchRoom.alarms = (() => {
       rec.formOpen = false;
       if (acked && acked.id === id) S.alarms.set(id, acked);
       showMsg(rec.msg, { main: t("acked_ok") }, true);
+      setTimeout(() => {
+        if (rec.msg.classList.contains("info")) showMsg(rec.msg, null); // good news fades; refusals stay
+      }, 4000);
       hooks.render("alarms");
     } catch (e) {
       if (e.status === 401) return;
