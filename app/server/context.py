@@ -69,5 +69,5 @@ class ServerState:
         """Close every stream and let go of the thread pool (the source and the store are the caller's)."""
         await self.hub.close()
         if self._executor is not None:
-            self._executor.shutdown(wait=True)
+            self._executor.shutdown(wait=False)  # a login still hashing finishes on its own
             self._executor = None
