@@ -148,6 +148,19 @@ class HistoryOut(BaseModel):
     bucket_ms: int | None = None
 
 
+class HistoriesIn(Strict):
+    """Many points' histories in one call: what a console needs to fill a gap after an outage."""
+
+    ids: list[str] = Field(min_length=1, max_length=10_000)
+    start: int = Field(ge=0, le=253_402_300_799_999, description="ms UTC")
+    end: int = Field(ge=0, le=253_402_300_799_999, description="ms UTC, after start")
+    max_points: int = Field(2000, ge=1, le=100_000, description="per point")
+
+
+class HistoriesOut(BaseModel):
+    items: list[HistoryOut] = Field(description="in the order asked; points this site does not have are left out")
+
+
 class LimitsIn(Strict):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"limits": {"H": {"value": 38, "level": 3}, "HH": {"value": 45, "level": 2}, "deadband": 1}}]})

@@ -24,6 +24,7 @@ PROTECTED: list[tuple[str, str, object, Permission | tuple[Permission, ...] | No
     ("GET", "/points/latest", None, Permission.VIEW),
     ("GET", "/points/as-of?ids=ENV-1.temp&ts=1", None, Permission.VIEW),
     ("GET", "/points/ENV-1.temp/history?start=0&end=1000", None, Permission.VIEW),
+    ("POST", "/points/history", {"ids": ["ENV-1.temp"], "start": 0, "end": 1000}, Permission.VIEW),
     ("GET", "/alarms", None, Permission.VIEW),
     ("GET", "/alarms/journal", None, Permission.VIEW),
     ("GET", "/alarms/flood", None, Permission.VIEW),

@@ -83,6 +83,16 @@ async def test_live_values_history_and_an_alarm_acknowledged_and_shelved(db_url,
         assert bucketed["raw"] is False and 1 <= len(bucketed["buckets"]) <= 2
         assert all(len(b) == 5 for b in bucketed["buckets"])
 
+        # many points in one call: each as its own call answers; unknown ones left out
+        many = ok(await c.post("/points/history", headers=op, json={
+            "ids": ["T1-LV-IN.Ia", "NO.SUCH", "T1-LV-IN.Ua", "T1-LV-IN.Ia"], "start": start, "end": end}))
+        assert [h["id"] for h in many["items"]] == ["T1-LV-IN.Ia", "T1-LV-IN.Ua"]
+        for h in many["items"]:
+            alone = ok(await c.get(f"/points/{h['id']}/history", params={"start": start, "end": end}, headers=op))
+            assert h == alone
+        refused(await c.post("/points/history", headers=op, json={"ids": ["T1-LV-IN.Ia"], "start": 5, "end": 1}),
+                422, "bad_input")
+
         # as-of: the last sample at or before ts
         ts = raw.samples[-2][0]
         as_of = ok(await c.get("/points/as-of", params={"ids": "T1-LV-IN.Ia", "ts": ts}, headers=op))

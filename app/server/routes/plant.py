@@ -6,6 +6,7 @@ straight to JSON by the codec without a second validation pass: a console polls 
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -14,13 +15,16 @@ from app.api.codec import encode, history_json, sample_object
 from app.auth import Permission
 from app.server.access import Caller, caller, state_of
 from app.server.body import JsonResponse
+from app.server.context import ServerState
+from app.server.errors import NotFound
 from app.server.routes import errors
-from app.server.schemas import HealthOut, HistoryOut, SampleOut
+from app.server.schemas import HealthOut, HistoriesIn, HistoriesOut, HistoryOut, SampleOut
 from app.sources.base import SiteModel, SourceStatus
 
 router = APIRouter(tags=["plant"])
 
 MAX_IDS = 20_000
+HISTORY_CONCURRENCY = 8  # queries of one many-point call in flight at once (the source has a small pool)
 MAX_MS = 253_402_300_799_999  # the last ms of the year 9999: any larger "time" is a mistake
 Viewer = Annotated[Caller, Depends(caller(Permission.VIEW))]
 Time = Annotated[int, Query(ge=0, le=MAX_MS, description="ms UTC")]
@@ -83,3 +87,27 @@ async def history(request: Request, _who: Viewer, point: PointId, start: Time,
     state = state_of(request)
     state.point_room(point)  # 404 for a point the site does not have
     return JsonResponse(history_json(await state.source.history(point, start, end, max_points)))
+
+
+@router.post("/points/history", response_model=HistoriesOut, responses=errors(),
+             summary="Many points' histories over one range in one call (a console's backfill after an outage)")
+async def histories(body: HistoriesIn, request: Request, _who: Viewer) -> JsonResponse:
+    """Each history is what ``GET /points/{id}/history`` answers for that point; a point the site does
+    not have is left out rather than failing the whole call."""
+    state = state_of(request)
+    known = [p for p in dict.fromkeys(body.ids) if _known(state, p)]
+    gate = asyncio.Semaphore(HISTORY_CONCURRENCY)
+
+    async def one(point: str) -> dict:
+        async with gate:
+            return history_json(await state.source.history(point, body.start, body.end, body.max_points))
+
+    return JsonResponse({"items": await asyncio.gather(*(one(p) for p in known))})
+
+
+def _known(state: ServerState, point: str) -> bool:
+    try:
+        state.point_room(point)
+    except NotFound:
+        return False
+    return True
