@@ -22,6 +22,7 @@ from app.auth import Sessions, UserStore
 from app.server.body_limit import BodyLimit
 from app.server.context import ServerState
 from app.server.errors import install_error_handlers
+from app.server.headers import SecurityHeaders
 from app.server.request_log import RequestLog
 from app.server.routes import alarms, auth, configuration, plant, stream
 from app.server.routes import users as user_routes
@@ -74,6 +75,7 @@ def create_app(source: DataSource, users: UserStore, sessions: Sessions, *, mobi
                            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                            allow_headers=["Authorization", "Content-Type", "Accept-Language"])
     app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLog)
     if mobile_dir is not None and (Path(mobile_dir) / "index.html").is_file():
         app.mount("/", StaticFiles(directory=Path(mobile_dir), html=True), name="mobile")

@@ -88,6 +88,12 @@ async def test_the_mobile_page_is_served_at_the_root_beside_the_api(sqlite_url, 
             httpx.AsyncClient(base_url=api.http.url) as c:
         r = await c.get("/")
         assert r.status_code == 200 and "配电房" in r.text and r.headers["content-type"].startswith("text/html")
+        # a strict policy: the page needs nothing inline, so nothing injected can run with a token
+        csp = r.headers["content-security-policy"]
+        assert "default-src 'none'" in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert r.headers["x-content-type-options"] == "nosniff" and r.headers["referrer-policy"] == "no-referrer"
+        docs = await c.get(f"{API_PREFIX}/docs")
+        assert "content-security-policy" not in docs.headers  # Swagger UI loads its own scripts
         assert (await c.get(f"{API_PREFIX}/health")).status_code == 200
         assert (await c.get(f"{API_PREFIX}/openapi.json")).json()["info"]["title"] == "SwitchRoom cloud API"
         missing = await c.get(f"{API_PREFIX}/no/such/call")
