@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 
 #: Backfill never reaches further back than this (a console off for a week reads trends instead).
 MAX_BACKFILL_MS = 24 * 3600 * 1000
+#: Wait after a reconnection before reading the gap: the server's historian commits at least once a
+#: second (app.historian), so history then reaches the moment the live stream took over.
+SETTLE_S = 1.5
 #: Quality by its word, for reading a backfill's millions of samples without a call per sample.
 _QUALITY = {q.word: q for q in Quality}
 #: Close codes by which the server ends a stream for good: the session ended (4401), may not view (4403).
@@ -98,7 +101,8 @@ class Stream:
                  deliver_link: Callable[[LinkEvent], None],
                  on_expired: Callable[[], None],
                  on_connected: Callable[[], Awaitable[None]] | None = None,
-                 backoff: Backoff | None = None, concurrency: int = 16, max_points: int = 20_000) -> None:
+                 backoff: Backoff | None = None, concurrency: int = 16, max_points: int = 20_000,
+                 settle_s: float = SETTLE_S) -> None:
         self._ws_url = ws_url
         self._points = points
         self._last_ts = last_ts
@@ -112,6 +116,7 @@ class Stream:
         self.backoff = backoff or Backoff()
         self.concurrency = concurrency
         self.max_points = max_points
+        self.settle_s = settle_s
         self.connected = False
         self.down_since: int | None = None  # ms UTC the last connection ended (None: none yet)
         self.figures = StreamFigures()
@@ -196,6 +201,9 @@ class Stream:
             if self._on_connected is not None:
                 await self._on_connected()
             if self.down_since is not None:  # an outage, not the first connection: fill the gap first
+                # The live queue holds what arrives from now on; history must reach back to this
+                # moment, and the server's historian commits what it received once a second.
+                await asyncio.sleep(self.settle_s)
                 await self.backfill(self.down_since)
             self.down_since = None
             self._up.set()

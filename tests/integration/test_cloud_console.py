@@ -7,10 +7,14 @@ live values, gateway states and a trend with history — the same screens as in 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from app.__main__ import build_parser
 from app.sources.cloud import CloudSource
 from tests.integration.cloud_rig import ADMIN, ADMIN_PW, server_in_thread
 from widgets import settings
@@ -51,3 +55,13 @@ def test_the_console_in_cloud_mode_shows_live_values(qtbot, tmp_path, sqlite_url
             window.close()
             bridge.stop()
             settings.use_file(None)
+
+
+def test_the_cloud_option_of_the_console_command(tmp_path):
+    """`python -m app --cloud URL [--user NAME]` is the console's; the options of a local site do not mix."""
+    args = build_parser().parse_args(["console", "--cloud", "https://scada.example:8443", "--user", "wang"])
+    assert (args.cloud, args.user) == ("https://scada.example:8443", "wang")
+    env = {**os.environ, "SWITCHROOM_DATA": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "app", "--cloud", "http://127.0.0.1:9", "--text"],
+                          check=False, capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 2 and "--cloud" in done.stderr
