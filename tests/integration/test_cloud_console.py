@@ -65,3 +65,34 @@ def test_the_cloud_option_of_the_console_command(tmp_path):
     done = subprocess.run([sys.executable, "-m", "app", "--cloud", "http://127.0.0.1:9", "--text"],
                           check=False, capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 2 and "--cloud" in done.stderr
+
+
+def test_the_cloud_console_asks_for_the_login_before_its_window(qtbot, tmp_path, sqlite_url):
+    """`ask_cloud_login`: a wrong password is said and asked again; the right one gives the login and
+    the server's site (the window needs its time zone before the bridge starts)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+
+    from widgets.launch import ask_cloud_login
+
+    answers = [ADMIN, "wrong-password-here", ADMIN, ADMIN_PW]
+    warnings: list[str] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QInputDialog) and answers:
+            box.setTextValue(answers.pop(0))
+            box.accept()
+        elif isinstance(box, QMessageBox):
+            warnings.append(box.text())
+            box.accept()
+        if answers or isinstance(box, QMessageBox):
+            QTimer.singleShot(50, answer)
+
+    with server_in_thread(sqlite_url, simulate=False) as url:
+        QTimer.singleShot(50, answer)
+        signed = ask_cloud_login(url, "")
+    assert signed is not None
+    login, site = signed
+    assert login.user.name == ADMIN and site.timezone == "Asia/Shanghai"
+    assert len(warnings) == 1 and ("password" in warnings[0] or "密码" in warnings[0])
