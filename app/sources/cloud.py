@@ -154,9 +154,10 @@ class CloudSource(DataSource):
         with contextlib.suppress(RuntimeError):  # no loop: stopping anyway
             asyncio.get_running_loop().create_task(self._go_offline())
 
-    def _ws_url(self) -> str:
+    def _ws_url(self) -> tuple[str, dict[str, str]]:
+        """The stream's URL, and the token as a bearer header (never in the URL, which servers log)."""
         base = self.api.base.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
-        return f"{base}/stream?token={quote(self.api.token or '')}"
+        return f"{base}/stream", {"Authorization": f"Bearer {self.api.token or ''}"}
 
     async def _refresh_latest(self) -> None:
         """The server's newest value of every point into the cache (at sign-in and every reconnect).

@@ -85,13 +85,15 @@ class Expired(Exception):
 class Stream:
     """Keeps `/stream` open, feeds the source's delivery callbacks, backfills after each outage.
 
-    ``deliver_samples``/``deliver_alarms``/``deliver_link`` are the source's own fan-out (they
-    update its caches and call the subscribers); ``history`` (the `/history` answer as JSON, the
-    shape of `app.api.codec.history_json`) and ``alarms_since`` ask the server over REST;
-    ``last_ts`` gives the newest timestamp delivered per point (the backfill's start).
+    ``ws_url`` gives the stream's URL and the headers that carry the token (a bearer header, not
+    ``?token=``: a URL ends up in access logs).  ``deliver_samples``, ``deliver_alarms`` and
+    ``deliver_link`` are the source's own fan-out (they update its caches and call the
+    subscribers); ``history`` (the `/history` answer as JSON, the shape of
+    `app.api.codec.history_json`) and ``alarms_since`` ask the server over REST; ``last_ts``
+    gives the newest timestamp delivered per point (the backfill's start).
     """
 
-    def __init__(self, ws_url: Callable[[], str], *,
+    def __init__(self, ws_url: Callable[[], tuple[str, dict[str, str]]], *,
                  points: Callable[[], list[str]],
                  last_ts: Callable[[str], int | None],
                  history: Callable[[str, int, int, int], Awaitable[dict[str, Any]]],
@@ -185,7 +187,8 @@ class Stream:
 
     async def _connect_once(self) -> None:
         try:
-            socket = await websockets.connect(self._ws_url(), max_size=None, open_timeout=10,
+            url, headers = self._ws_url()
+            socket = await websockets.connect(url, additional_headers=headers, max_size=None, open_timeout=10,
                                               ping_interval=20, ping_timeout=20)
         except InvalidStatus as exc:
             if exc.response.status_code in (401, 403):
