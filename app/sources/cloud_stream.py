@@ -103,7 +103,7 @@ class Stream:
                  deliver_link: Callable[[LinkEvent], None],
                  on_expired: Callable[[], None],
                  on_connected: Callable[[], Awaitable[None]] | None = None,
-                 backoff: Backoff | None = None, concurrency: int = 16, max_points: int = 20_000,
+                 backoff: Backoff | None = None, concurrency: int = 8, max_points: int = 20_000,
                  settle_s: float = SETTLE_S) -> None:
         self._ws_url = ws_url
         self._points = points

@@ -378,7 +378,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--points", type=int, default=5000)
     parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--concurrency", type=int, default=16, help="the backfill's bound on requests in flight")
+    parser.add_argument("--concurrency", type=int, default=8, help="the backfill's bound on requests in flight")
     parser.add_argument("--folder", type=Path)
     parser.add_argument("--json", type=Path, default=ROOT / "tests" / "artifacts" / "bench" / "cloud_stream.json")
     args = parser.parse_args()
