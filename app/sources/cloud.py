@@ -98,7 +98,8 @@ class CloudSource(DataSource):
         self._status_task: asyncio.Task[None] | None = None
         self.stream = Stream(
             self._ws_url, points=lambda: list(self._latest_ids()), last_ts=self._last_ts,
-            history=self._history_json, alarms_since=lambda since: self.alarms("all", since, None),
+            history=self._history_json, histories=self._histories_json,
+            alarms_since=lambda since: self.alarms("all", since, None),
             deliver_samples=self._on_samples, deliver_alarms=self._on_alarms, deliver_link=self._on_link,
             on_expired=self._expired, on_connected=self._refresh_latest, backoff=backoff,
             concurrency=backfill_concurrency,
@@ -272,6 +273,11 @@ class CloudSource(DataSource):
     async def history(self, point: str, start: int, end: int, max_points: int = 2000) -> History:
         """Raw or bucketed history, as the server's historian answers it."""
         return history_from_json(await self._history_json(point, start, end, max_points))
+
+    async def _histories_json(self, points: list[str], start: int, end: int, max_points: int) -> list[dict[str, Any]]:
+        data = await self.api.call("POST", "/points/history",
+                                   json={"ids": points, "start": start, "end": end, "max_points": max_points})
+        return data["items"]
 
     async def _history_json(self, point: str, start: int, end: int, max_points: int) -> dict[str, Any]:
         return await self.api.call("GET", f"/points/{quote(point, safe='')}/history",

@@ -30,6 +30,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI
 from app.alarms.model import Alarm, AlarmEvent, Change
 from app.api.codec import CodecError, decode, sample_from_row
 from app.model import Quality, Sample
+from app.sources.cloud_http import ServerError
 from drivers.link import LinkEvent
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,8 @@ SETTLE_S = 1.5
 _QUALITY = {q.word: q for q in Quality}
 #: Close codes by which the server ends a stream for good: the session ended (4401), may not view (4403).
 SESSION_CLOSE_CODES = (4401, 4403)
+#: Points per many-point history call (`POST /points/history`) during a backfill.
+HISTORY_CHUNK = 250
 #: Samples per subscriber call while delivering a backfill (keeps one call's work bounded).
 BACKFILL_BATCH = 5000
 
@@ -97,6 +100,7 @@ class Stream:
                  points: Callable[[], list[str]],
                  last_ts: Callable[[str], int | None],
                  history: Callable[[str, int, int, int], Awaitable[dict[str, Any]]],
+                 histories: Callable[[list[str], int, int, int], Awaitable[list[dict[str, Any]]]] | None = None,
                  alarms_since: Callable[[int], Awaitable[list[Alarm]]],
                  deliver_samples: Callable[[list[Sample]], None],
                  deliver_alarms: Callable[[list[AlarmEvent]], None],
@@ -109,6 +113,7 @@ class Stream:
         self._points = points
         self._last_ts = last_ts
         self._history = history
+        self._histories = histories
         self._alarms_since = alarms_since
         self._deliver_samples = deliver_samples
         self._deliver_alarms = deliver_alarms
@@ -275,13 +280,8 @@ class Stream:
         found: list[Sample] = []
         bucketed: list[str] = []
 
-        async def one(point: str) -> None:
+        def take(point: str, h: dict[str, Any]) -> None:
             last = self._last_ts(point)
-            start = max(floor, last + 1) if last is not None else floor
-            if start > now:
-                return
-            async with gate:
-                h = await self._history(point, start, now, self.max_points)
             after = -1 if last is None else last
             nan, quality = math.nan, _QUALITY
             try:
@@ -299,9 +299,40 @@ class Stream:
             except (KeyError, TypeError, ValueError) as exc:
                 raise CodecError(f"the history of {point} does not fit its shape: {exc}") from exc
 
+        def start_of(point: str) -> int:
+            last = self._last_ts(point)
+            return max(floor, last + 1) if last is not None else floor
+
+        async def one(point: str) -> None:
+            start = start_of(point)
+            if start > now:
+                return
+            async with gate:
+                take(point, await self._history(point, start, now, self.max_points))
+
+        async def many(points: list[str]) -> None:
+            """One call for a chunk of points over the earliest start among them (each filtered by its own)."""
+            start = min(start_of(p) for p in points)
+            async with gate:
+                items = await self._histories(points, start, now, self.max_points)  # type: ignore[misc]
+            for h in items:
+                take(str(h["id"]), h)
+
+        points = [p for p in self._points() if start_of(p) <= now]
         alarms_task = asyncio.create_task(self._alarms_since(down_since))
         try:
-            await asyncio.gather(*(one(p) for p in self._points()))
+            if self._histories is not None and points:
+                chunks = [points[k:k + HISTORY_CHUNK] for k in range(0, len(points), HISTORY_CHUNK)]
+                try:
+                    await many(chunks[0])  # a server without the many-point call says so here
+                except (KeyError, ServerError):
+                    log.info("the server has no many-point history call: one call per point")
+                    self._histories = None
+                    await asyncio.gather(*(one(p) for p in points))
+                else:
+                    await asyncio.gather(*(many(c) for c in chunks[1:]))
+            else:
+                await asyncio.gather(*(one(p) for p in points))
             alarms = await alarms_task
         finally:
             alarms_task.cancel()
