@@ -8,6 +8,8 @@ order they happened.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from app.alarms.model import Alarm, AlarmActionError, AlarmState, Change, Level
@@ -23,8 +25,9 @@ from app.auth import (
 )
 from app.diagram.drawings import DrawingConflict
 from app.diagram.fileformat import DiagramFileError
+from app.model import Sample
 from app.sources.cloud_http import ServerError, base_url, error_for
-from app.sources.cloud_stream import Backoff, alarm_events_since, samples_from_rows
+from app.sources.cloud_stream import Backoff, Stream, alarm_events_since, samples_from_rows
 
 
 def test_each_refusal_of_the_server_is_the_exception_the_direct_source_raises():
@@ -99,3 +102,42 @@ def test_stream_rows_become_samples_and_a_bad_row_is_named():
     assert b.value != b.value and b.quality.word == "comm_fail"  # null travels as NaN
     with pytest.raises(ValueError, match="sample"):
         samples_from_rows([["A.x", 1, 2.5, "no such quality"]])
+
+
+async def test_a_backfill_delivers_each_points_gap_once_oldest_first_and_falls_back_to_one_call_per_point():
+    """Against answers shaped as the server's: a server without the many-point call is asked point by
+    point; what a subscriber already had is not sent again, a repeated instant once, all in time order."""
+    now = int(time.time() * 1000)
+    last = {"A": now - 5_000, "B": now - 3_000}
+    asked: list[str] = []
+
+    async def histories(points, start, end, max_points):
+        raise KeyError("this server has no POST /points/history")
+
+    async def history(point, start, end, max_points):
+        asked.append(point)
+        rows = [[t, float(t % 100), "good"] for t in range(now - 6_000, now - 500, 1_000)]
+        rows.append(rows[-1])  # the same instant twice
+        return {"id": point, "unit": "A", "raw": True, "samples": rows}
+
+    async def alarms_since(since):
+        return []
+
+    delivered: list[Sample] = []
+
+    def deliver(batch: list[Sample]) -> None:
+        delivered.extend(batch)
+        for s in batch:
+            last[s.point] = s.ts
+
+    stream = Stream(lambda: ("ws://unused", {}), points=lambda: ["A", "B"], last_ts=last.get, history=history,
+                    histories=histories, alarms_since=alarms_since, deliver_samples=deliver,
+                    deliver_alarms=lambda events: None, deliver_link=lambda event: None, on_expired=lambda: None)
+    await stream.backfill(now - 10_000)
+    assert sorted(asked) == ["A", "B"]
+    stamps = [s.ts for s in delivered]
+    assert stamps == sorted(stamps)
+    for point, since in (("A", now - 5_000), ("B", now - 3_000)):
+        mine = [s.ts for s in delivered if s.point == point]
+        assert mine == sorted(set(mine)) and all(t > since for t in mine) and mine
+    assert stream.figures.backfilled_samples == len(delivered)
