@@ -141,20 +141,18 @@ def run_cloud_console(url: str, user: str | None = None, argv: list[str] | None 
 
 def ask_cloud_login(url: str, name: str = "") -> tuple[Login, SiteModel] | None:
     """Ask for the user name and password until the server takes them (None: the person gave up)."""
-    def tr(text: str) -> str:
-        return QApplication.translate("Launch", text)
-
     while True:
-        name, ok = QInputDialog.getText(None, "SwitchRoom", tr("User name on %1:").replace("%1", url),
-                                        QLineEdit.EchoMode.Normal, name)
+        label = QApplication.translate("Launch", "User name on %1:").replace("%1", url)
+        name, ok = QInputDialog.getText(None, "SwitchRoom", label, QLineEdit.EchoMode.Normal, name)
         if not ok or not name.strip():
             return None
-        password, ok = QInputDialog.getText(None, "SwitchRoom", tr("Password of %1:").replace("%1", name.strip()),
-                                            QLineEdit.EchoMode.Password)
+        label = QApplication.translate("Launch", "Password of %1:").replace("%1", name.strip())
+        password, ok = QInputDialog.getText(None, "SwitchRoom", label, QLineEdit.EchoMode.Password)
         if not ok:
             return None
         try:
             return asyncio.run(sign_in(url, name.strip(), password))
         except Exception as exc:  # refused or unreachable: say why in words and ask again
             log.warning("signing in to %s failed: %s", url, exc)
-            QMessageBox.warning(None, "SwitchRoom", tr("Signing in to the server failed:") + "\n\n" + str(exc))
+            failed = QApplication.translate("Launch", "Signing in to the server failed:")
+            QMessageBox.warning(None, "SwitchRoom", f"{failed}\n\n{exc}")

@@ -100,7 +100,8 @@ class MainWindow(QMainWindow):
         self.overview: OverviewView | None = None
         self.browser: DeviceBrowser | None = None
         self.diagrams: DiagramPane | None = None
-        self._replays: list[QWidget] = []  # replay windows opened from the alarm list, kept while open
+        self._replays: list[QWidget] = []
+        self._was_connected: bool | None = None  # the source's connection at the last status (cloud outages)
 
         bridge.started.connect(self._source_started)
         if self.access is not None:  # after the panes exist: first administrator, then the login
@@ -353,7 +354,14 @@ class MainWindow(QMainWindow):
             if status.kind == "direct"
             else QCoreApplication.translate("MainWindow", "cloud")
         )
+        if status.kind != "direct" and not status.connected:
+            kind = QCoreApplication.translate("MainWindow", "cloud (connection lost, reconnecting…)")
         self.source_label.setText(QCoreApplication.translate("MainWindow", "Source: %1").replace("%1", kind))
+        self.source_label.setStyleSheet("" if status.connected else "color: #c62828; font-weight: bold")
+        if status.connected and self._was_connected is False:
+            for trend in self.trends:  # the server backfilled the outage: read it into the open trends
+                trend.reread()
+        self._was_connected = status.connected
         self.gateways_label.setText(
             QCoreApplication.translate("MainWindow", "Gateways online: %1/%2")
             .replace("%1", str(status.gateways_online))

@@ -1,24 +1,6 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name />
-    <message>
-        <location filename="../../widgets/launch.py" line="148" />
-        <source>User name on %1:</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../widgets/launch.py" line="152" />
-        <source>Password of %1:</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../widgets/launch.py" line="160" />
-        <source>Signing in to the server failed:</source>
-        <translation type="unfinished" />
-    </message>
-</context>
-<context>
     <name>AckDialog</name>
     <message>
         <location filename="../../widgets/alarms/dialogs.py" line="29" />
@@ -1601,6 +1583,21 @@
         <source>The site file cannot be used:</source>
         <translation>站点文件无法使用：</translation>
     </message>
+    <message>
+        <location filename="../../widgets/launch.py" line="145" />
+        <source>User name on %1:</source>
+        <translation>%1 上的用户名：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/launch.py" line="149" />
+        <source>Password of %1:</source>
+        <translation>%1 的密码：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/launch.py" line="157" />
+        <source>Signing in to the server failed:</source>
+        <translation>登录服务器失败：</translation>
+    </message>
 </context>
 <context>
     <name>LayerPanel</name>
@@ -1919,9 +1916,9 @@
         <translation>活动报警：%n 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="130" />
-        <location filename="../../widgets/main_window.py" line="381" />
-        <location filename="../../widgets/main_window.py" line="539" />
+        <location filename="../../widgets/main_window.py" line="131" />
+        <location filename="../../widgets/main_window.py" line="389" />
+        <location filename="../../widgets/main_window.py" line="547" />
         <source>SwitchRoom</source>
         <translation>SwitchRoom 配电房监控</translation>
     </message>
@@ -1931,202 +1928,207 @@
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="157" />
+        <location filename="../../widgets/main_window.py" line="158" />
         <source>Source: starting…</source>
         <translation>数据源：启动中…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="158" />
+        <location filename="../../widgets/main_window.py" line="159" />
         <source>Gateways: –</source>
         <translation>网关：–</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="159" />
+        <location filename="../../widgets/main_window.py" line="160" />
         <source>Database: –</source>
         <translation>数据库：–</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="165" />
+        <location filename="../../widgets/main_window.py" line="166" />
         <source>Not logged in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="174" />
+        <location filename="../../widgets/main_window.py" line="175" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="176" />
+        <location filename="../../widgets/main_window.py" line="177" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="182" />
+        <location filename="../../widgets/main_window.py" line="183" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="185" />
+        <location filename="../../widgets/main_window.py" line="186" />
         <source>&amp;Full screen</source>
         <translation>全屏(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="190" />
+        <location filename="../../widgets/main_window.py" line="191" />
         <source>&amp;Reset layout</source>
         <translation>恢复默认布局(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="195" />
+        <location filename="../../widgets/main_window.py" line="196" />
         <source>&amp;Theme</source>
         <translation>主题(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="197" />
+        <location filename="../../widgets/main_window.py" line="198" />
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="198" />
+        <location filename="../../widgets/main_window.py" line="199" />
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="206" />
+        <location filename="../../widgets/main_window.py" line="207" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="216" />
+        <location filename="../../widgets/main_window.py" line="217" />
         <source>&amp;Alarms</source>
         <translation>报警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="218" />
+        <location filename="../../widgets/main_window.py" line="219" />
         <source>Alarm &amp;list</source>
         <translation>报警列表(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="223" />
+        <location filename="../../widgets/main_window.py" line="224" />
         <source>&amp;Mute the alarm sound for 5 minutes</source>
         <translation>报警声静音 5 分钟(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="228" />
+        <location filename="../../widgets/main_window.py" line="229" />
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="230" />
+        <location filename="../../widgets/main_window.py" line="231" />
         <source>New &amp;trend</source>
         <translation>新建趋势(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="235" />
+        <location filename="../../widgets/main_window.py" line="236" />
         <source>&amp;Save trend as set…</source>
         <translation>保存趋势组(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="239" />
+        <location filename="../../widgets/main_window.py" line="240" />
         <source>&amp;Open trend set</source>
         <translation>打开趋势组(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="244" />
+        <location filename="../../widgets/main_window.py" line="245" />
         <source>&amp;User</source>
         <translation>用户(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="248" />
+        <location filename="../../widgets/main_window.py" line="249" />
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="127" />
+        <location filename="../../widgets/main_window.py" line="128" />
         <source>SwitchRoom — %1</source>
         <translation>SwitchRoom — %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="264" />
+        <location filename="../../widgets/main_window.py" line="265" />
         <source>Overview</source>
         <translation>监控总览</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="271" />
+        <location filename="../../widgets/main_window.py" line="272" />
         <source>Single-line diagram</source>
         <translation>一次系统图</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="276" />
+        <location filename="../../widgets/main_window.py" line="277" />
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="283" />
+        <location filename="../../widgets/main_window.py" line="284" />
         <source>Alarms</source>
         <translation>报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="304" />
+        <location filename="../../widgets/main_window.py" line="305" />
         <source>Camera %1: this console has no video pane yet.</source>
         <translation>摄像机 %1：本控制台暂无视频窗格。</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="319" />
+        <location filename="../../widgets/main_window.py" line="320" />
         <source>No single-line diagram shows this alarm's device.</source>
         <translation>没有一次系统图包含该报警的设备。</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="352" />
+        <location filename="../../widgets/main_window.py" line="353" />
         <source>direct</source>
         <translation>直连</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="354" />
+        <location filename="../../widgets/main_window.py" line="355" />
         <source>cloud</source>
         <translation>云端</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="356" />
+        <location filename="../../widgets/main_window.py" line="358" />
+        <source>cloud (connection lost, reconnecting…)</source>
+        <translation>云端（连接中断，正在重连…）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="359" />
         <source>Source: %1</source>
         <translation>数据源：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="358" />
+        <location filename="../../widgets/main_window.py" line="366" />
         <source>Gateways online: %1/%2</source>
         <translation>网关在线：%1/%2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="363" />
+        <location filename="../../widgets/main_window.py" line="371" />
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="364" />
+        <location filename="../../widgets/main_window.py" line="372" />
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="372" />
+        <location filename="../../widgets/main_window.py" line="380" />
         <source>Notification: %1</source>
         <translation>通知：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="409" />
+        <location filename="../../widgets/main_window.py" line="417" />
         <source>Trend %1</source>
         <translation>趋势 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="466" />
+        <location filename="../../widgets/main_window.py" line="474" />
         <source>Save trend set</source>
         <translation>保存趋势组</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="467" />
+        <location filename="../../widgets/main_window.py" line="475" />
         <source>Name of the set:</source>
         <translation>趋势组名称：</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="540" />
+        <location filename="../../widgets/main_window.py" line="548" />
         <source>The change takes effect when the console restarts.</source>
         <translation>更改将在监控软件重新启动后生效。</translation>
     </message>
@@ -3144,7 +3146,7 @@
     </message>
     <message>
         <location filename="../../widgets/trends/view.py" line="252" />
-        <location filename="../../widgets/trends/view.py" line="307" />
+        <location filename="../../widgets/trends/view.py" line="316" />
         <source>The end of the range must be after its start.</source>
         <translation>结束时间必须晚于开始时间。</translation>
     </message>
@@ -3154,22 +3156,22 @@
         <translation>录波数据：已绘制 {total} 个测点中的 {shown} 个；可将其他测点拖放到此处。</translation>
     </message>
     <message>
-        <location filename="../../widgets/trends/view.py" line="385" />
+        <location filename="../../widgets/trends/view.py" line="394" />
         <source>The history of {point} could not be read: {error}</source>
         <translation>无法读取 {point} 的历史数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../widgets/trends/view.py" line="449" />
+        <location filename="../../widgets/trends/view.py" line="458" />
         <source>Cursor: {time}</source>
         <translation>光标：{time}</translation>
     </message>
     <message>
-        <location filename="../../widgets/trends/view.py" line="472" />
+        <location filename="../../widgets/trends/view.py" line="481" />
         <source>Cannot write the image {path}.</source>
         <translation>无法写入图像 {path}。</translation>
     </message>
     <message>
-        <location filename="../../widgets/trends/view.py" line="504" />
+        <location filename="../../widgets/trends/view.py" line="513" />
         <source>Not on this site: {points}</source>
         <translation>不属于本站点：{points}</translation>
     </message>

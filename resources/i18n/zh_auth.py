@@ -117,6 +117,7 @@ ZH_AUTH: dict[tuple[str, str], str] = {
     ("UsersDialog", "User %1 deleted."): "已删除用户 %1。",
     ("UsersDialog", "Cancel"): "取消",
     ("_PasswordFormDialog", "Cancel"): "取消",
+    ("MainWindow", "cloud (connection lost, reconnecting…)"): "云端（连接中断，正在重连…）",
     ("Launch", "User name on %1:"): "%1 上的用户名：",
     ("Launch", "Password of %1:"): "%1 的密码：",
     ("Launch", "Signing in to the server failed:"): "登录服务器失败：",

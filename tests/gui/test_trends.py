@@ -324,3 +324,13 @@ def test_long_range_stats_and_grey_stretches_match_numpy():
     assert len(x) == (300 + 1) + 1 + (1 + 1)
     assert np.isnan(y).sum() == 1 and y[0] == values[4_999] and y[-1] == values[12_345]
     assert np.all(np.diff(x) >= 0)
+
+
+def test_reread_after_an_outage_asks_every_pen_again(qtbot, view):
+    """A cloud outage was backfilled on the server: the open trend reads its range again, every pen."""
+    _load_day(qtbot, view)
+    n = len(view.fetcher.calls)
+    view.reread()
+    _settle(qtbot, view, n)
+    asked = {call[0] for call in view.fetcher.calls[n:]}
+    assert asked == {"T1-LV-IN.P", "F1.P", "ENV-1.temp"}

@@ -286,6 +286,15 @@ class TrendView(QWidget):
         self.live_action.setChecked(True)
         self._follow_live()
 
+    def reread(self) -> None:
+        """Read every pen's history again: after an outage of a cloud source the gap is filled on
+        the server, and the live feed only ever carried the newest value of each point."""
+        if self._fixed is not None:
+            return
+        for pen in self._pens.values():
+            pen.series.fetched = None
+            self._request(pen)
+
     def _leave_fixed(self) -> None:
         """Back from a fault record to the history: every pen reads it again."""
         if self._fixed is None:
