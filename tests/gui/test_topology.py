@@ -16,9 +16,9 @@ from app.diagram.model import ValueLabel
 from app.diagram.symbols import load_library
 from app.model import Quality, Sample
 from tests.bench.diagram import build_plant, by_name, normal_values
-from widgets.topology.painting import CLOSED, DEAD, OPEN, live_colour
 from widgets.topology.editor import DiagramEditor
 from widgets.topology.faceplate import Faceplate
+from widgets.topology.painting import CLOSED, DEAD, OPEN, live_colour
 from widgets.topology.runtime import DiagramView
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -147,7 +147,7 @@ def test_the_console_shows_the_demo_diagrams_live_and_a_trip_recolours(qtbot, tm
         qtbot.waitUntil(lambda: view.diagram_scene.symbols[qf.uuid].look.state == "open", timeout=30_000)
         assert view.energisation.terminal(qf.uuid, "a").energy is Energy.LIVE
         # the trip flashes until acknowledged; the pane says so and offers the acknowledgement
-        qtbot.waitUntil(lambda: pane.ack_button.isVisible(), timeout=5_000)
+        qtbot.waitUntil(pane.ack_button.isVisible, timeout=5_000)
         assert "1" in pane.changes_label.text()
         qtbot.waitUntil(lambda: qf.uuid in view.marks, timeout=30_000)  # the real breaker alarm on the symbol
         view.grab().save(str(ARTIFACTS / "topology_demo_lv_tripped.png"))
