@@ -16,6 +16,7 @@ coalesces them before they reach the GUI thread.
 from __future__ import annotations
 
 import abc
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -31,6 +32,8 @@ from app.historian import History
 from app.model import Sample
 from app.sources.accounts import Login
 from drivers.link import LinkEvent
+
+log = logging.getLogger(__name__)
 
 SamplesCallback = Callable[[list[Sample]], None]
 LinkCallback = Callable[[LinkEvent], None]
@@ -153,6 +156,56 @@ class Subscription:
         if self._close is not None:
             self._close()
             self._close = None
+
+
+class Subscribers:
+    """The subscribers of one source and the hand-out to them, the same for every implementation.
+
+    A broken subscriber is logged and skipped: it must never stop the plant's data reaching the
+    others (the console, the server's stream, the alarm notifier all subscribe).
+    """
+
+    def __init__(self) -> None:
+        self.samples: list[SamplesCallback] = []
+        self.links: list[LinkCallback] = []
+        self.alarms: list[AlarmCallback] = []
+
+    def add(self, on_samples: SamplesCallback, on_link: LinkCallback | None = None,
+            on_alarm: AlarmCallback | None = None) -> Subscription:
+        """`DataSource.subscribe`: register the callbacks; the handle takes them off again."""
+        self.samples.append(on_samples)
+        if on_link is not None:
+            self.links.append(on_link)
+        if on_alarm is not None:
+            self.alarms.append(on_alarm)
+
+        def close() -> None:
+            for subs, callback in ((self.samples, on_samples), (self.links, on_link),
+                                   (self.alarms, on_alarm)):  # fmt: skip
+                if callback is not None and callback in subs:
+                    subs.remove(callback)  # type: ignore[arg-type]
+
+        return Subscription(close)
+
+    @staticmethod
+    def _each(callbacks: list[Callable[[Any], None]], what: Any, kind: str) -> None:
+        for callback in list(callbacks):
+            try:
+                callback(what)
+            except Exception:  # one broken subscriber must not stop the plant's data
+                log.exception("a %s subscriber failed", kind)
+
+    def send_samples(self, batch: list[Sample]) -> None:
+        """Hand a sample batch to every sample subscriber."""
+        self._each(self.samples, batch, "sample")  # type: ignore[arg-type]
+
+    def send_link(self, event: LinkEvent) -> None:
+        """Hand a link event to every link subscriber."""
+        self._each(self.links, event, "link-event")  # type: ignore[arg-type]
+
+    def send_alarms(self, events: list[AlarmEvent]) -> None:
+        """Hand alarm changes to every alarm subscriber."""
+        self._each(self.alarms, events, "alarm")  # type: ignore[arg-type]
 
 
 class DataSource(abc.ABC):

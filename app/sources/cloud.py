@@ -52,6 +52,7 @@ from app.sources.base import (
     SamplesCallback,
     SiteModel,
     SourceStatus,
+    Subscribers,
     Subscription,
 )
 from app.sources.cloud_http import ApiClient, ServerUnreachable
@@ -88,9 +89,7 @@ class CloudSource(DataSource):
         self._login: Login | None = None
         self._site: SiteModel | None = None
         self._latest: dict[str, Sample] = {}
-        self._sample_subs: list[SamplesCallback] = []
-        self._link_subs: list[LinkCallback] = []
-        self._alarm_subs: list[AlarmCallback] = []
+        self._subscribers = Subscribers()
         self._status: dict[str, Any] = {}
         self._flood: FloodSummary | None = None
         self._channels: list[ChannelStatus] = []
@@ -204,11 +203,7 @@ class CloudSource(DataSource):
         latest = self._latest
         for s in batch:
             latest[s.point] = s
-        for callback in list(self._sample_subs):
-            try:
-                callback(batch)
-            except Exception:  # one broken subscriber must not stop the plant's data
-                log.exception("a sample subscriber failed")
+        self._subscribers.send_samples(batch)
 
     def _on_link(self, event: LinkEvent) -> None:
         site = self._site
@@ -219,18 +214,10 @@ class CloudSource(DataSource):
             self._site = dataclasses.replace(site, gateways=gateways)
             # the status bar follows at once rather than at the next /status poll
             self._status["gateways_online"] = sum(1 for g in gateways if g.state == "online")
-        for callback in list(self._link_subs):
-            try:
-                callback(event)
-            except Exception:
-                log.exception("a link-event subscriber failed")
+        self._subscribers.send_link(event)
 
     def _on_alarms(self, events: list[AlarmEvent]) -> None:
-        for callback in list(self._alarm_subs):
-            try:
-                callback(events)
-            except Exception:
-                log.exception("an alarm subscriber failed")
+        self._subscribers.send_alarms(events)
 
     def subscribe(
         self,
@@ -239,19 +226,7 @@ class CloudSource(DataSource):
         on_alarm: AlarmCallback | None = None,
     ) -> Subscription:
         """Every sample batch, link event and alarm change from the server's stream, on the source's loop."""
-        self._sample_subs.append(on_samples)
-        if on_link is not None:
-            self._link_subs.append(on_link)
-        if on_alarm is not None:
-            self._alarm_subs.append(on_alarm)
-
-        def close() -> None:
-            for subs, callback in ((self._sample_subs, on_samples), (self._link_subs, on_link),
-                                   (self._alarm_subs, on_alarm)):  # fmt: skip
-                if callback is not None and callback in subs:
-                    subs.remove(callback)  # type: ignore[arg-type]
-
-        return Subscription(close)
+        return self._subscribers.add(on_samples, on_link, on_alarm)
 
     # -- queries ------------------------------------------------------------------------------
 

@@ -47,6 +47,7 @@ from app.sources.base import (
     SamplesCallback,
     SiteModel,
     SourceStatus,
+    Subscribers,
     Subscription,
 )
 from drivers.link import LinkEvent
@@ -103,9 +104,7 @@ class DirectSource(DataSource):
         self.scan: SiteScan | None = None
         self.simulator: Simulator | None = None
         self._latest: dict[str, Sample] = {}
-        self._sample_subs: list[SamplesCallback] = []
-        self._link_subs: list[LinkCallback] = []
-        self._alarm_subs: list[AlarmCallback] = []
+        self._subscribers = Subscribers()
         self.alarm_core = AlarmCore(site, db_url, self._on_alarms)
         self.accounts = Accounts(db_url, self._executor)
         self._started = 0.0
@@ -161,29 +160,17 @@ class DirectSource(DataSource):
             self.alarm_core.feed(batch)
         except Exception:  # a rule that throws must not stop the plant's data reaching anyone
             log.exception("alarm handling failed on a sample batch")
-        for callback in list(self._sample_subs):
-            try:
-                callback(batch)
-            except Exception:  # one broken subscriber must not stop the plant's data
-                log.exception("a sample subscriber failed")
+        self._subscribers.send_samples(batch)
 
     def _on_link(self, event: LinkEvent) -> None:
         try:
             self.alarm_core.link(event)
         except Exception:
             log.exception("alarm handling failed on a link event")
-        for callback in list(self._link_subs):
-            try:
-                callback(event)
-            except Exception:
-                log.exception("a link-event subscriber failed")
+        self._subscribers.send_link(event)
 
     def _on_alarms(self, events: list[AlarmEvent]) -> None:
-        for callback in list(self._alarm_subs):
-            try:
-                callback(events)
-            except Exception:
-                log.exception("an alarm subscriber failed")
+        self._subscribers.send_alarms(events)
 
     def subscribe(
         self,
@@ -192,19 +179,7 @@ class DirectSource(DataSource):
         on_alarm: AlarmCallback | None = None,
     ) -> Subscription:
         """Every sample batch, link event and alarm change from now on, called on the source's loop."""
-        self._sample_subs.append(on_samples)
-        if on_link is not None:
-            self._link_subs.append(on_link)
-        if on_alarm is not None:
-            self._alarm_subs.append(on_alarm)
-
-        def close() -> None:
-            for subs, callback in ((self._sample_subs, on_samples), (self._link_subs, on_link),
-                                   (self._alarm_subs, on_alarm)):  # fmt: skip
-                if callback is not None and callback in subs:
-                    subs.remove(callback)  # type: ignore[arg-type]
-
-        return Subscription(close)
+        return self._subscribers.add(on_samples, on_link, on_alarm)
 
     # -- queries ------------------------------------------------------------------------------
 

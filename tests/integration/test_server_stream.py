@@ -79,7 +79,7 @@ async def test_the_stream_delivers_samples_and_alarm_events(sqlite_url, tmp_path
                         break
             assert acked[0].user == "op" and acked[0].comment == "on my way"
         # the last client gone, the server holds no subscription to the source
-        await until(lambda: _now(not api.source._sample_subs), 10, "the subscription closed")
+        await until(lambda: _now(not api.source._subscribers.samples), 10, "the subscription closed")
 
 
 async def _now(value):
