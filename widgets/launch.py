@@ -75,21 +75,8 @@ def run_console(site_path: str | None, db_url: str | None, simulate: bool, argv:
         QMessageBox.critical(None, "SwitchRoom", QApplication.translate("Launch", "The site file cannot be used:")
                              + "\n\n" + str(exc))  # fmt: skip
         return 2
-    bridge = SourceBridge(source_factory(site, db_url, simulate))
-    window = MainWindow(bridge, site.tz, sign_in=True)  # first administrator, then the login, once started
-    runtime.install_excepthook(lambda: window)
-    watchdog = runtime.StallWatchdog(app)
-    watchdog.start()
-    window.show()
-    # Ctrl-C in the terminal closes the window as the menu would (layout saved, data committed);
-    # Python runs signal handlers between Qt events, which the watchdog's timer provides.
-    signal.signal(signal.SIGINT, lambda *_: window.close())
-    bridge.start()
-    try:
-        return app.exec()
-    finally:
-        bridge.stop()
-        log.info("console closed (GUI stalls over 100 ms: %d, longest %.0f ms)", watchdog.stalls, watchdog.longest_ms)
+    # first administrator, then the login, once the source started
+    return _run_window(app, SourceBridge(source_factory(site, db_url, simulate)), site.tz, "console")
 
 
 def _log_to_file(path: Path) -> None:
@@ -123,19 +110,25 @@ def run_cloud_console(url: str, user: str | None = None, argv: list[str] | None 
     def make() -> DataSource:
         return CloudSource(url, token=login.token)
 
-    bridge = SourceBridge(make)
-    window = MainWindow(bridge, ZoneInfo(site.timezone), sign_in=True)  # adopts the login, locks, greys out
+    return _run_window(app, SourceBridge(make), ZoneInfo(site.timezone), "cloud console")  # adopts the login
+
+
+def _run_window(app: QApplication, bridge: SourceBridge, tz: ZoneInfo, what: str) -> int:
+    """The main window over ``bridge`` until it closes; the source stops with everything committed."""
+    window = MainWindow(bridge, tz, sign_in=True)
     runtime.install_excepthook(lambda: window)
     watchdog = runtime.StallWatchdog(app)
     watchdog.start()
     window.show()
+    # Ctrl-C in the terminal closes the window as the menu would (layout saved, data committed);
+    # Python runs signal handlers between Qt events, which the watchdog's timer provides.
     signal.signal(signal.SIGINT, lambda *_: window.close())
     bridge.start()
     try:
         return app.exec()
     finally:
         bridge.stop()
-        log.info("cloud console closed (GUI stalls over 100 ms: %d, longest %.0f ms)", watchdog.stalls,
+        log.info("%s closed (GUI stalls over 100 ms: %d, longest %.0f ms)", what, watchdog.stalls,
                  watchdog.longest_ms)
 
 
