@@ -38,6 +38,10 @@ class AsyncHistory:
     async def history(self, point: str, start: int, end: int, max_points: int) -> History:
         return await self._run(self.historian.history, point, start, end, max_points)
 
+    async def histories(self, points: Iterable[str], start: int, end: int, max_points: int,
+                        rows: bool = True) -> list[History]:
+        return await self._run(self.historian.histories, list(points), start, end, max_points, rows)
+
     async def latest(self, points: Iterable[str] | None = None) -> dict[str, Sample]:
         return await self._run(self.historian.latest, None if points is None else list(points))
 

@@ -9,15 +9,14 @@ search, rollups are `reduceat` over runs, and a batch or chunk is the columns co
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from app.model import Quality
+from app.process import no_gc_pauses
 
 QUALITIES: tuple[Quality, ...] = tuple(Quality)  # index -> enum, faster than Quality(i)
 
@@ -152,22 +151,5 @@ class Series:
             quals: Iterable[Quality] = itertools.repeat(QUALITIES[int(self.quality[0])], len(self))
         else:
             quals = [QUALITIES[q] for q in self.quality.tolist()]
-        with _no_gc_pauses():
+        with no_gc_pauses():
             return list(zip(self.ts.tolist(), self.value.tolist(), quals))  # noqa: B905 (equal lengths)
-
-
-@contextlib.contextmanager
-def _no_gc_pauses() -> Iterator[None]:
-    """Build many small tuples without the cyclic GC scanning the heap again and again.
-
-    A day of 1 s samples is 86 400 tuples; the collections their allocation triggers cost three
-    times the building itself.  Tuples of numbers form no cycles, so nothing is left uncollected.
-    Every thread that disables re-enables, so concurrent calls always end with the GC enabled.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

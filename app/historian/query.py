@@ -24,6 +24,7 @@ import numpy as np
 from sqlalchemy import Connection, Engine
 
 from app.model import Quality, Sample
+from app.process import no_gc_pauses
 
 from .block import QUALITIES, Block, Series
 from .codec import CorruptData, decode_chunk
@@ -53,6 +54,19 @@ class History:
     samples: list[tuple[int, float, Quality]] = field(default_factory=list)  # (ts, value, quality)
     buckets: list[Bucket] = field(default_factory=list)  # (ts, min, max, avg, last)
     bucket_ms: int = 0  # width of the buckets (0 for raw samples)
+    #: The raw samples as arrays, when they were asked for that way (`Historian.histories` with
+    #: ``rows=False``, for the API's columns): ``samples`` is then left empty.  Use `columns`.
+    series: Series | None = field(default=None, repr=False, compare=False)
+
+    def columns(self) -> Series:
+        """The raw samples as arrays (timestamps, values, quality codes), however they were given."""
+        if self.series is not None:
+            return self.series
+        if not self.samples:
+            return Series.empty()
+        ts, values, qualities = zip(*self.samples, strict=True)
+        return Series(np.asarray(ts, dtype=np.int64), np.asarray(values, dtype=np.float64),
+                      np.asarray(qualities, dtype=np.uint8))
 
     def as_dict(self) -> dict[str, object]:
         """The API's JSON shape (qualities as words)."""
@@ -109,17 +123,18 @@ class Queries:
 
         def work(conn: Connection, blocks: tuple[Block, ...]) -> Series:
             rows = self.sql.chunks_between(conn, pid, start, end, CHUNK_SPAN)
-            return self._join(pid, rows, blocks, start, end)
+            return self._join(pid, rows, _recent_series(blocks, pid), start, end)
 
         return self._read(work)  # type: ignore[return-value]
 
-    def _join(self, pid: int, rows: Iterable, blocks: tuple[Block, ...], start: int, end: int) -> Series:
+    def _join(self, pid: int, rows: Iterable, recent: Series, start: int, end: int) -> Series:
+        """A point's stored chunks and its not yet compacted samples, cut to [start, end)."""
         parts = []
         for _t0, _t1, _n, data in rows:
             series = self._decode(pid, data)
             if series is not None:
                 parts.append(series.between(start, end))
-        parts.append(_recent_series(blocks, pid).between(start, end))
+        parts.append(recent.between(start, end))
         return Series.join(parts)
 
     def _decode(self, pid: int, data: bytes) -> Series | None:
@@ -133,34 +148,67 @@ class Queries:
 
     def history(self, point: str, start: int, end: int, max_points: int) -> History:
         _check_range(start, end)
-        if isinstance(max_points, bool) or not isinstance(max_points, int) or max_points < 1:
-            raise BadQuery(f"max_points must be a whole number >= 1, not {max_points!r}")
-        pid = self._pid(point)
-        info = self.points.info(pid)
-        unit = info.unit if info else ""
+        _check_max_points(max_points)
+        return self._histories([(point, self._pid(point))], start, end, max_points)[0]
 
+    def histories(self, points: Iterable[str], start: int, end: int, max_points: int,
+                  rows: bool = True) -> list[History]:
+        """`history` of many points over one range, in the order asked (each point once).
+
+        A console's backfill after an outage asks for every point of the site at once; one
+        query per point spent ~2.7 ms each in statements and per-call overhead (13.5 s for
+        5,000 points).  Here the chunk index and the chunks are read for up to 500 points per
+        statement and the not yet compacted samples are cut per point in one pass.  A point
+        the historian does not know is left out.  With ``rows=False`` raw trends carry their
+        samples as arrays (`History.series`) instead of tuples, for an answer sent as columns.
+        """
+        _check_range(start, end)
+        _check_max_points(max_points)
+        ids = self.points.ids()
+        wanted = dict.fromkeys([points] if isinstance(points, str) else points)
+        return self._histories([(n, ids[n]) for n in wanted if n in ids], start, end, max_points, rows)
+
+    def _histories(self, wanted: list[tuple[str, int]], start: int, end: int, max_points: int,
+                   rows: bool = True) -> list[History]:
+        units = {pid: (info.unit if (info := self.points.info(pid)) else "") for _n, pid in wanted}
         keep_raw = self.policy.keep_ms("raw")
         if keep_raw is not None and start < self.clock() * 1000 - keep_raw:
             # Raw samples of this range were (partly) purged: only the rollups still cover it all.
-            return self._read(lambda conn, blocks: self._from_rollups(  # type: ignore[return-value]
-                conn, blocks, point, unit, pid, start, end, max_points))
+            return self._read(lambda conn, blocks: [  # type: ignore[return-value]
+                self._from_rollups(conn, blocks, name, units[pid], pid, start, end, max_points)
+                for name, pid in wanted])
+        from_raw = math.ceil((end - start) / max_points) < RESOLUTIONS[0][2]  # buckets finer than any rollup
 
-        def work(conn: Connection, blocks: tuple[Block, ...]) -> History:
-            counts = self.sql.chunk_counts(conn, pid, start, end, CHUNK_SPAN)
-            recent = _recent_series(blocks, pid).between(start, end)
-            estimate = sum(int(n) for _t0, _t1, n in counts) + len(recent)
-            if estimate <= EXACT_COUNT_LIMIT:
-                rows = self.sql.chunks_between(conn, pid, start, end, CHUNK_SPAN)
-                series = self._join(pid, rows, blocks, start, end)
-                if len(series) <= max_points:
-                    return History(point, unit, raw=True, samples=series.tuples())
-                if math.ceil((end - start) / max_points) < RESOLUTIONS[0][2]:
-                    return self._from_raw(point, unit, pid, series, start, end, max_points)
-            elif math.ceil((end - start) / max_points) < RESOLUTIONS[0][2]:
-                rows = self.sql.chunks_between(conn, pid, start, end, CHUNK_SPAN)
-                series = self._join(pid, rows, blocks, start, end)
-                return self._from_raw(point, unit, pid, series, start, end, max_points)
-            return self._from_rollups(conn, blocks, point, unit, pid, start, end, max_points)
+        def work(conn: Connection, blocks: tuple[Block, ...]) -> list[History]:
+            pids = [pid for _n, pid in wanted]
+            names = {pid: name for name, pid in wanted}
+            stored = self.sql.chunk_counts_many(conn, pids, start, end, CHUNK_SPAN)
+            recent = _recent_many(blocks, pids, start, end)
+            estimate = {pid: stored.get(pid, 0) + len(recent[pid]) for pid in pids}
+            out: dict[int, History] = {}
+            # Millions of sample tuples: with the collector on, its passes over them cost 3/4 of the call.
+            with no_gc_pauses():
+                for group in _groups([pid for pid in pids if estimate[pid] <= EXACT_COUNT_LIMIT], estimate):
+                    chunks = self.sql.chunks_between_many(conn, group, start, end, CHUNK_SPAN)
+                    for pid in group:
+                        series = self._join(pid, chunks[pid], recent[pid], start, end)
+                        name = names[pid]
+                        if len(series) <= max_points:
+                            out[pid] = (History(name, units[pid], raw=True, samples=series.tuples()) if rows
+                                        else History(name, units[pid], raw=True, series=series))
+                        elif from_raw:
+                            out[pid] = self._from_raw(name, units[pid], pid, series, start, end, max_points)
+            histories = []
+            for name, pid in wanted:
+                if pid in out:
+                    histories.append(out[pid])
+                elif from_raw:  # more samples than an exact count is worth: still finer than any rollup
+                    series = self._join(pid, self.sql.chunks_between(conn, pid, start, end, CHUNK_SPAN),
+                                        recent[pid], start, end)
+                    histories.append(self._from_raw(name, units[pid], pid, series, start, end, max_points))
+                else:
+                    histories.append(self._from_rollups(conn, blocks, name, units[pid], pid, start, end, max_points))
+            return histories
 
         return self._read(work)  # type: ignore[return-value]
 
@@ -230,6 +278,45 @@ class Queries:
             return out
 
         return self._read(work)  # type: ignore[return-value]
+
+
+def _check_max_points(max_points: int) -> None:
+    if isinstance(max_points, bool) or not isinstance(max_points, int) or max_points < 1:
+        raise BadQuery(f"max_points must be a whole number >= 1, not {max_points!r}")
+
+
+#: A many-point read holds at most about this many samples' chunks at once (or 500 points).
+GROUP_SAMPLES = 1_000_000
+
+
+def _groups(pids: list[int], estimate: dict[int, int]) -> Iterable[list[int]]:
+    """``pids`` in runs of at most 500 (a driver's bound-parameter limit is far above) whose
+    estimated samples stay near `GROUP_SAMPLES`, so a wide range never loads every chunk at once."""
+    group: list[int] = []
+    held = 0
+    for pid in pids:
+        if group and (len(group) == 500 or held + estimate[pid] > GROUP_SAMPLES):
+            yield group
+            group, held = [], 0
+        group.append(pid)
+        held += estimate[pid]
+    if group:
+        yield group
+
+
+def _recent_many(blocks: tuple[Block, ...], pids: list[int], start: int, end: int) -> dict[int, Series]:
+    """`_recent_series` of many points, cut to [start, end): one vectorised search per block."""
+    parts: dict[int, list[Series]] = {pid: [] for pid in pids}
+    wanted = np.asarray(pids, dtype=np.int64)
+    for block in blocks:
+        if not len(block):
+            continue
+        los = np.searchsorted(block.pid, wanted, side="left").tolist()
+        his = np.searchsorted(block.pid, wanted, side="right").tolist()
+        for pid, lo, hi in zip(pids, los, his, strict=True):
+            if hi > lo:
+                parts[pid].append(Series(block.ts[lo:hi], block.value[lo:hi], block.quality[lo:hi]))
+    return {pid: Series.join(p).between(start, end) for pid, p in parts.items()}
 
 
 def _recent_series(blocks: tuple[Block, ...], pid: int) -> Series:

@@ -146,6 +146,10 @@ class HistoryOut(BaseModel):
     samples: list[HistoryRow] | None = Field(None, description="raw: [[ts, value, quality]...]")
     buckets: list[BucketRow] | None = Field(None, description="bucketed: [[ts, min, max, avg, last]...]")
     bucket_ms: int | None = None
+    ts: list[int] | None = Field(None, description='raw with "shape": "columns": the timestamps, ms UTC')
+    v: list[float | None] | None = Field(None, description='raw with "shape": "columns": the values (null: not finite)')
+    q: list[Annotated[list[str | int], Field(min_length=2, max_length=2)]] | None = Field(
+        None, description='raw with "shape": "columns": the qualities as runs [[word, count]...]')
 
 
 class HistoriesIn(Strict):
@@ -155,6 +159,9 @@ class HistoriesIn(Strict):
     start: int = Field(ge=0, le=253_402_300_799_999, description="ms UTC")
     end: int = Field(ge=0, le=253_402_300_799_999, description="ms UTC, after start")
     max_points: int = Field(2000, ge=1, le=100_000, description="per point")
+    shape: Literal["rows", "columns"] = Field(
+        "rows", description='"rows": raw samples as GET /points/{id}/history gives them; "columns": raw samples '
+                            'as the arrays ts and v and the quality runs q (a backfill reads millions of samples)')
 
 
 class HistoriesOut(BaseModel):

@@ -249,9 +249,22 @@ class CloudSource(DataSource):
         """Raw or bucketed history, as the server's historian answers it."""
         return history_from_json(await self._history_json(point, start, end, max_points))
 
+    async def histories(self, points: Iterable[str], start: int, end: int, max_points: int = 2000,
+                        rows: bool = True) -> list[History]:
+        """Many points' histories, 250 per call of ``POST /points/history`` (the server leaves out
+        points its site does not have)."""
+        wanted = list(dict.fromkeys(points))
+        out: list[History] = []
+        for i in range(0, len(wanted), 250):
+            data = await self.api.call("POST", "/points/history", json={
+                "ids": wanted[i:i + 250], "start": start, "end": end, "max_points": max_points})
+            out.extend(history_from_json(h) for h in data["items"])
+        return out
+
     async def _histories_json(self, points: list[str], start: int, end: int, max_points: int) -> list[dict[str, Any]]:
         data = await self.api.call("POST", "/points/history",
-                                   json={"ids": points, "start": start, "end": end, "max_points": max_points})
+                                   json={"ids": points, "start": start, "end": end, "max_points": max_points,
+                                         "shape": "columns"})
         return data["items"]
 
     async def _history_json(self, point: str, start: int, end: int, max_points: int) -> dict[str, Any]:

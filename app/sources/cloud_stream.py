@@ -20,7 +20,6 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from operator import attrgetter
 from typing import Any
 
 import orjson
@@ -31,6 +30,7 @@ from app.alarms.model import Alarm, AlarmEvent, Change
 from app.api.codec import CodecError, decode, sample_from_row
 from app.model import Quality, Sample
 from app.sources.cloud_http import ServerError
+from app.sources.gap import Gap
 from drivers.link import LinkEvent
 
 log = logging.getLogger(__name__)
@@ -277,27 +277,11 @@ class Stream:
         now = int(time.time() * 1000)
         floor = max(down_since - 60_000, now - MAX_BACKFILL_MS)
         gate = asyncio.Semaphore(self.concurrency)
-        found: list[Sample] = []
-        bucketed: list[str] = []
+        gap = Gap()
 
         def take(point: str, h: dict[str, Any]) -> None:
             last = self._last_ts(point)
-            after = -1 if last is None else last
-            nan, quality = math.nan, _QUALITY
-            try:
-                if h["raw"]:
-                    # history_json's rows read straight into Samples: a 10-minute gap of 5,000
-                    # points is 3 million of them, and a History in between doubles the work.
-                    # One sample per instant (the newest stored), as the live stream gives them.
-                    rows = {row[0]: row for row in h.get("samples") or ()}.values()
-                    found.extend([Sample(point, ts, nan if v is None else float(v), quality[q])
-                                  for ts, v, q in rows if ts > after])
-                else:  # too many to send raw: the server bucketed them; each bucket's last value stands in
-                    bucketed.append(point)
-                    found.extend([Sample(point, int(b[0]), nan if b[4] is None else float(b[4]), Quality.GOOD)
-                                  for b in h.get("buckets") or () if b[0] > after])
-            except (KeyError, TypeError, ValueError) as exc:
-                raise CodecError(f"the history of {point} does not fit its shape: {exc}") from exc
+            gap.add_json(point, h, -1 if last is None else last)
 
         def start_of(point: str) -> int:
             last = self._last_ts(point)
@@ -336,23 +320,25 @@ class Stream:
             alarms = await alarms_task
         finally:
             alarms_task.cancel()
-        found.sort(key=attrgetter("ts"))  # stable: a point's samples keep their order
-        for i in range(0, len(found), BACKFILL_BATCH):
-            self._deliver_samples(found[i:i + BACKFILL_BATCH])
+        delivered = 0
+        for batch in gap.batches(BACKFILL_BATCH):
+            self._deliver_samples(batch)
+            delivered += len(batch)
+            await asyncio.sleep(0)  # the loop's other work (a console's requests) goes on meanwhile
         events = alarm_events_since(alarms, down_since)
         if events:
             self._deliver_alarms(events)
         took = time.perf_counter() - began
         f = self.figures
-        f.backfilled_samples += len(found)
+        f.backfilled_samples += delivered
         f.backfilled_alarms += len(events)
-        f.bucketed_points += len(bucketed)
+        f.bucketed_points += len(gap.bucketed)
         f.last_backfill_s = took
-        if bucketed:
+        if gap.bucketed:
             log.warning("backfill: the server bucketed the gap of %d points (e.g. %s): their trends show "
-                        "one value per bucket for the outage", len(bucketed), bucketed[0])
+                        "one value per bucket for the outage", len(gap.bucketed), gap.bucketed[0])
         log.info("backfilled an outage of %.0f s: %d samples of %d points and %d alarm changes in %.2f s",
-                 (now - down_since) / 1000, len(found), len(self._points()), len(events), took)
+                 (now - down_since) / 1000, delivered, len(self._points()), len(events), took)
 
 
 def samples_from_rows(rows: Any) -> list[Sample]:

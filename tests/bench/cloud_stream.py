@@ -1,6 +1,6 @@
 """Benchmark of the cloud stream (issue 7): 20 consoles on a 5,000-point site at 1 Hz, and a backfill.
 
-    python -m tests.bench.cloud_stream [--clients 20] [--points 5000] [--seconds 30]
+    python -m tests.bench.cloud_stream [--clients 20] [--points 5000] [--seconds 30] [--historian]
                                        [--json tests/artifacts/bench/cloud_stream.json]
 
 Targets: end-to-end lag p99 <= 500 ms (a sample's timestamp at the plant to the CloudSource
@@ -12,7 +12,10 @@ real `create_app` under the real runner (`app.server.runner.HttpServer`), over `
 — 5,000 analog points sampled once a second, in ten slices spread over each second as a scan
 of many buses delivers them (the console bench's synthetic site).  Its history is computed
 from the same formula the live values follow, so a backfill measures the API, the network
-path and the client, not a database's disk.  Its CPU time is read with psutil.
+path and the client, not a database's disk.  With ``--historian`` the plant instead keeps
+eleven minutes of its samples (written before the clients connect) and everything it sends
+in a real SQLite `Historian`, which answers the history as it does behind DirectSource.  The
+server's CPU time is read with psutil.
 
 The clients run in this process, all on one loop: real `CloudSource`s signed in as the
 bench's administrator (a password made for the run), each subscribed with a callback that
@@ -23,7 +26,8 @@ Backfill: one client's stream is taken down, its newest-value cache set 10 minut
 every point, and the stream's own `backfill` (what runs after a reconnect) fetches the gap of
 all 5,000 points (raw: 600 samples each) with `POST /points/history`, 250 points a call, with
 its concurrency bound, delivering 3,000,000 samples to its subscriber in time order.  The
-synthetic plant computes each history sample in Python (~2 s of the server's CPU here).
+client asks for columns (``"shape": "columns"``), which the historian answers from its arrays
+without a tuple per sample.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from array import array
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import psutil
 
 from app.alarms.fault_store import FaultRecordHeader
@@ -53,7 +58,10 @@ from app.alarms.limits import LimitSpec
 from app.alarms.model import Alarm, AlarmActionError, JournalQuery
 from app.alarms.notify import ChannelStatus
 from app.auth import AuditEntry, Role, User
-from app.historian import History
+from app.historian import Historian, History
+from app.historian import PointInfo as HistPoint
+from app.historian.aio import AsyncHistory
+from app.historian.block import Series
 from app.model import Quality, Sample
 from app.process import tune_collector
 from app.sources.accounts import Login
@@ -76,6 +84,7 @@ TARGETS = {"lag_p99_ms": 500.0, "backfill_10min_s": 5.0}
 READY = "BENCH-SERVER-READY "
 ADMIN = "bench-admin"
 SLICES = 10
+PREFILL_S = 660  # with --historian: eleven minutes of history stored before the clients connect
 
 
 def value_at(index: int, ts: int) -> float:
@@ -93,7 +102,9 @@ class SyntheticPlant(DataSource):
 
     kind = "direct"
 
-    def __init__(self, points: int = 5000, per_device: int = 100) -> None:
+    def __init__(self, points: int = 5000, per_device: int = 100, historian: Historian | None = None) -> None:
+        self.historian = historian
+        self._queries = AsyncHistory(historian) if historian is not None else None
         devices = math.ceil(points / per_device)
         self.ids = [f"D{i // per_device:03d}.q{i % per_device:02d}" for i in range(points)]
         self.index = {pid: i for i, pid in enumerate(self.ids)}
@@ -113,7 +124,22 @@ class SyntheticPlant(DataSource):
         return i * SLICES // len(self.ids)
 
     async def start(self) -> None:
+        if self.historian is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self._fill, PREFILL_S)
         self._task = asyncio.create_task(self._emit(), name="synthetic-plant")
+
+    def _fill(self, seconds: int) -> None:
+        """The ``seconds`` before now into the historian, as the plant would have sent them."""
+        assert self.historian is not None
+        self.historian.register_points([HistPoint(pid, "A", deadband=None) for pid in self.ids])
+        offsets = np.asarray([self._slice_of(i) * (1000 // SLICES) for i in range(len(self.ids))], dtype=np.int64)
+        index = np.arange(len(self.ids))
+        first = int(time.time()) * 1000 - seconds * 1000
+        for k in range(seconds):
+            ts = first + k * 1000 + offsets
+            values = np.round(100.0 + 10.0 * np.sin(ts / 60_000.0 + index * 0.001), 3)
+            self.historian.write_arrays(self.ids, ts, values)
+        self.historian.flush(600)
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -133,6 +159,8 @@ class SyntheticPlant(DataSource):
                      for j, pid in enumerate(self.ids[lo:lo + step])]
             for s in batch:
                 self._latest[s.point] = s
+            if self.historian is not None:
+                self.historian.write(batch)
             for callback in list(self._subs):
                 callback(batch)
             self.sent += len(batch)
@@ -154,13 +182,24 @@ class SyntheticPlant(DataSource):
         return [self._latest[i] for i in ids if i in self._latest]
 
     async def history(self, point: str, start: int, end: int, max_points: int = 2000) -> History:
+        if self._queries is not None:
+            return await self._queries.history(point, start, end, max_points)
         i = self.index[point]
         offset = self._slice_of(i) * (1000 // SLICES)
         first = (start - offset + 999) // 1000 * 1000 + offset
-        stamps = range(first, end + 1, 1000)
+        stamps = np.arange(first, end + 1, 1000, dtype=np.int64)
         if len(stamps) > max_points:
             raise ValueError("the bench asks for raw history only")
-        return History(point, "A", True, [(t, value_at(i, t), Quality.GOOD) for t in stamps])
+        # value_at over the whole range at once, and the historian's own Series to tuples: a
+        # database's read comes back as arrays, not as a Python call per sample.
+        values = np.round(100.0 + 10.0 * np.sin(stamps / 60_000.0 + i * 0.001), 3)
+        return History(point, "A", True, Series(stamps, values, np.zeros(len(stamps), dtype=np.uint8)).tuples())
+
+    async def histories(self, points: Iterable[str], start: int, end: int, max_points: int = 2000,
+                        rows: bool = True) -> list[History]:
+        if self._queries is not None:  # as DirectSource: one read of the historian
+            return await self._queries.histories(list(points), start, end, max_points, rows)
+        return await super().histories(points, start, end, max_points, rows)
 
     async def as_of(self, ids: Iterable[str], ts: int) -> dict[str, Sample]:
         return {p: Sample(p, ts, value_at(self.index[p], ts), Quality.GOOD) for p in ids if p in self.index}
@@ -252,7 +291,7 @@ class SyntheticPlant(DataSource):
 # -- the server process ------------------------------------------------------------------------
 
 
-def serve(points: int, password: str, folder: Path) -> int:
+def serve(points: int, password: str, folder: Path, stored: bool) -> int:
     """The server process: the synthetic plant behind the real API until stdin closes."""
     from argon2 import profiles
 
@@ -263,7 +302,11 @@ def serve(points: int, password: str, folder: Path) -> int:
     tune_collector()  # as `python -m app serve` does
 
     async def main() -> None:
-        plant = SyntheticPlant(points)
+        historian = None
+        if stored:
+            historian = Historian(folder / "history.sqlite")
+            historian.open()
+        plant = SyntheticPlant(points, historian=historian)
         await plant.start()
         users = UserStore(f"sqlite:///{(folder / 'users.sqlite').as_posix()}", hasher=Argon2Hasher(profiles.CHEAPEST))
         users.create_first_admin(ADMIN, password, "bench", "bench")
@@ -275,6 +318,8 @@ def serve(points: int, password: str, folder: Path) -> int:
         await server.stop()
         await plant.stop()
         users.close()
+        if historian is not None:
+            historian.close()
 
     asyncio.run(main())
     return 0
@@ -381,16 +426,19 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--concurrency", type=int, default=8, help="the backfill's bound on requests in flight")
     parser.add_argument("--folder", type=Path)
+    parser.add_argument("--historian", action="store_true",
+                        help="the plant keeps its samples in a real historian (SQLite), which answers history")
     parser.add_argument("--json", type=Path, default=ROOT / "tests" / "artifacts" / "bench" / "cloud_stream.json")
     args = parser.parse_args()
     if args.mode == "serve":
-        return serve(args.points, os.environ["BENCH_ADMIN_PASSWORD"], args.folder)
+        return serve(args.points, os.environ["BENCH_ADMIN_PASSWORD"], args.folder, args.historian)
     tune_collector()  # as `python -m app` does in the console's process
     password = "Bench-" + secrets.token_urlsafe(12)  # made for this run, never a default
     with tempfile.TemporaryDirectory() as folder:
         env = {**os.environ, "BENCH_ADMIN_PASSWORD": password}
-        proc = subprocess.Popen([sys.executable, "-m", "tests.bench.cloud_stream", "serve", "--points",
-                                 str(args.points), "--folder", folder], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        command = [sys.executable, "-m", "tests.bench.cloud_stream", "serve", "--points", str(args.points),
+                   "--folder", folder, *(["--historian"] if args.historian else [])]
+        proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 env=env, cwd=ROOT, text=True)
         try:
             assert proc.stdout is not None
@@ -410,6 +458,7 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 proc.send_signal(signal.SIGTERM)
                 proc.wait(10)
+    figures["history_from"] = "historian (SQLite)" if args.historian else "formula"
     figures["points"] = args.points
     figures["seconds"] = args.seconds
     figures["targets"] = TARGETS

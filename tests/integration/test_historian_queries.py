@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from sqlalchemy import create_engine, text
 
-from app.historian import Historian, PointInfo, SchemaTooNew, StoragePolicy
+from app.historian import BadQuery, Historian, PointInfo, SchemaTooNew, StoragePolicy
 from app.historian.policy import DAY_MS
 from app.model import PointKind, Quality, Sample
 
@@ -76,6 +76,47 @@ def test_year_of_rollups_answers_in_buckets(db_url):
         assert min(b[1] for b in trend.buckets) == pytest.approx(values.min())
         assert max(b[2] for b in trend.buckets) == pytest.approx(values.max())
         assert trend.as_dict()["buckets"][0] == list(trend.buckets[0])
+
+
+def test_many_histories_answer_as_each_point_alone(db_url):
+    """`histories` (a console's backfill) gives each point what `history` gives it: raw, bucketed
+    from raw or from rollups, stored chunks and not yet compacted samples joined, in the order
+    asked, each once, points the historian does not know left out."""
+    with make(db_url) as h:
+        h.register_points([PointInfo(f"F{i}.Ia", "A", deadband=None) for i in range(7)])
+        for i in range(7):
+            h.write([Sample(f"F{i}.Ia", T0 + k * 1000, float(i * 1000 + k % 97),
+                            Quality.STALE if k % 50 == 7 else Quality.GOOD) for k in range(0, 600, 1 + i)])
+        h.compact()
+        for i in range(0, 7, 2):  # the newest minute of every other point is not compacted yet
+            h.write([Sample(f"F{i}.Ia", T0 + 600_000 + k * 1000, -float(k)) for k in range(60)])
+        h.flush()
+        asked = ["F3.Ia", "NO.SUCH", "F0.Ia", "F6.Ia", "F3.Ia", "F1.Ia", "F2.Ia", "F4.Ia", "F5.Ia"]
+        known = ["F3.Ia", "F0.Ia", "F6.Ia", "F1.Ia", "F2.Ia", "F4.Ia", "F5.Ia"]
+        for start, end, max_points in [(T0, T0 + 660_000, 20_000),  # raw
+                                       (T0 + 30_500, T0 + 640_000, 200),  # raw for sparse points, buckets for dense
+                                       (T0, T0 + 660_000, 11),  # buckets of a minute: from raw
+                                       (T0 - DAY_MS, T0 + DAY_MS, 24)]:  # hours: from the rollups
+            many = h.histories(asked, start, end, max_points)
+            assert [x.point for x in many] == known
+            assert many == [h.history(p, start, end, max_points) for p in known]
+            for as_rows, as_arrays in zip(many, h.histories(asked, start, end, max_points, rows=False), strict=True):
+                if as_rows.raw:  # the same samples as arrays, for an answer sent as columns
+                    assert as_arrays.samples == [] and as_arrays.series is not None
+                    arrays = as_arrays.columns()
+                    assert list(zip(arrays.ts.tolist(), arrays.value.tolist(), arrays.quality.tolist(),
+                                    strict=True)) == as_rows.samples
+                    assert np.array_equal(as_rows.columns().ts, arrays.ts)
+                else:
+                    assert as_arrays == as_rows
+        both = h.histories(known, T0 + 30_500, T0 + 640_000, 200)
+        assert {x.raw for x in both} == {True, False}  # the second case above really mixes the two
+        assert both[2].raw and both[2].samples[-1] == (T0 + 639_000, -39.0, Quality.GOOD)  # from the batch log
+        assert h.histories([], T0, T0 + 1, 10) == []
+        with pytest.raises(BadQuery):
+            h.histories(known, T0 + 5, T0, 10)
+        with pytest.raises(BadQuery):
+            h.histories(known, T0, T0 + 5, 0)
 
 
 def test_restart_keeps_everything(db_url):

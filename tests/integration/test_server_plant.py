@@ -92,6 +92,14 @@ async def test_live_values_history_and_an_alarm_acknowledged_and_shelved(db_url,
             assert h == alone
         refused(await c.post("/points/history", headers=op, json={"ids": ["T1-LV-IN.Ia"], "start": 5, "end": 1}),
                 422, "bad_input")
+        columns = ok(await c.post("/points/history", headers=op, json={
+            "ids": ["T1-LV-IN.Ia", "T1-LV-IN.Ua"], "start": start, "end": end, "shape": "columns"}))
+        for h, rows in zip(columns["items"], many["items"], strict=True):
+            assert h["raw"] and "samples" not in h and h["id"] == rows["id"] and h["unit"] == rows["unit"]
+            assert [[t, v] for t, v in zip(h["ts"], h["v"], strict=True)] == [r[:2] for r in rows["samples"]]
+            assert [w for w, n in h["q"] for _ in range(n)] == [r[2] for r in rows["samples"]]
+        refused(await c.post("/points/history", headers=op, json={
+            "ids": ["T1-LV-IN.Ia"], "start": start, "end": end, "shape": "sideways"}), 422, "bad_input")
 
         # as-of: the last sample at or before ts
         ts = raw.samples[-2][0]

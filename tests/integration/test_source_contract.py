@@ -114,6 +114,11 @@ async def test_live_samples_latest_history_and_as_of(started):
         assert past["T1-LV-IN.Ia"].value == value
         few = await source.history("T1-LV-IN.Ia", start, int(time.time() * 1000), 1)
         assert not few.raw and len(few.buckets) <= 1
+        # many points at once (a backfill): each as alone, in the order asked, unknown ones left out
+        many = await source.histories(["T1-LV-IN.Ia", "NO.SUCH", "ENV-1.temp", "T1-LV-IN.Ia"], start, ts + 1, 2000)
+        assert [m.point for m in many] == ["T1-LV-IN.Ia", "ENV-1.temp"]
+        assert many[0] == await source.history("T1-LV-IN.Ia", start, ts + 1, 2000)
+        assert many[0].samples[-1] == (ts, value, quality)
         sub.close()
         n = len(batches)
         await asyncio.sleep(1.5)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pytest
 
 from app.alarms.fault_store import FaultRecordHeader
@@ -14,8 +15,10 @@ from app.alarms.model import Alarm, AlarmEvent, AlarmState, Change, JournalQuery
 from app.alarms.notify import ChannelStatus
 from app.api.codec import (
     CodecError,
+    columns_from_json,
     decode,
     encode,
+    history_columns,
     history_from_json,
     history_json,
     sample_from_object,
@@ -93,6 +96,35 @@ def test_history_raw_and_bucketed():
     assert history_from_json(json.loads(json.dumps(history_json(raw)))) == raw
     buckets = History("P", "kW", False, [], [(0, 1.0, 3.0, 2.0, 3.0)], 60_000)
     assert history_from_json(json.loads(json.dumps(history_json(buckets)))) == buckets
+
+
+def test_history_columns_carry_the_same_samples():
+    rows = [(1, 2.0, Quality.GOOD), (2, math.nan, Quality.GOOD), (3, math.inf, Quality.STALE),
+            (4, 5.0, Quality.STALE), (5, 6.0, Quality.GOOD)]
+    d = json.loads(json.dumps(history_columns(History("P", "kW", True, rows))))
+    assert d == {"id": "P", "unit": "kW", "raw": True, "ts": [1, 2, 3, 4, 5], "v": [2.0, None, None, 5.0, 6.0],
+                 "q": [["good", 2], ["stale", 2], ["good", 1]]}
+    ts, v, q = columns_from_json(d)
+    assert ts.tolist() == [1, 2, 3, 4, 5] and ts.dtype == np.int64
+    assert v[0] == 2.0 and math.isnan(v[1]) and math.isnan(v[2]) and v[4] == 6.0
+    assert q.tolist() == [0, 0, 1, 1, 0]
+    empty = history_columns(History("E", "", True, []))
+    assert empty["ts"] == empty["v"] == empty["q"] == [] and [len(c) for c in columns_from_json(empty)] == [0, 0, 0]
+    buckets = History("P", "kW", False, [], [(0, 1.0, 3.0, 2.0, 3.0)], 60_000)
+    assert history_columns(buckets) == history_json(buckets)  # buckets keep their shape
+
+
+@pytest.mark.parametrize(("columns", "words"), [
+    ({"id": "P", "ts": [1, 2], "v": [1.0], "q": [["good", 2]]}, "differ in length"),
+    ({"id": "P", "ts": [1], "v": [1.0], "q": [["good", 2]]}, "differ in length"),
+    ({"id": "P", "ts": [1], "v": [1.0], "q": [["perfect", 1]]}, "'perfect' is not a quality"),
+    ({"id": "P", "ts": ["x"], "v": [1.0], "q": [["good", 1]]}, "do not fit"),
+    ({"id": "P", "ts": [1], "v": [1.0]}, "do not fit"),
+    ({"id": "P", "ts": [1], "v": [1.0], "q": [["good", -1]]}, "do not fit"),
+])
+def test_columns_that_do_not_fit_are_named(columns, words):
+    with pytest.raises(CodecError, match=words):
+        columns_from_json(columns)
 
 
 @pytest.mark.parametrize(("data", "words"), [
