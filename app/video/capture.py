@@ -1,0 +1,156 @@
+"""Opening an RTSP stream with OpenCV's FFmpeg backend, and turning its pictures into Frames.
+
+OpenCV reads FFmpeg's RTSP options from one process-wide environment variable,
+OPENCV_FFMPEG_CAPTURE_OPTIONS, at every open.  Two streams opening at once with different
+transports (one falling back to UDP) would read each other's value, so the variable is set
+under `_OptionsGate`: opens wanting the same options run together (nine cameras connect at
+once), an open wanting other options waits until those in flight have read theirs.
+
+When an open fails OpenCV cannot say why; `open_stream` asks the camera with `probe`, so the
+tile says "authentication failed" rather than "no signal", and a wrong password is never
+retried over UDP.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from app.video.model import Frame, StreamState
+from app.video.probe import probe
+
+OPTIONS_VARIABLE = "OPENCV_FFMPEG_CAPTURE_OPTIONS"
+#: Low latency: no demuxer buffering, no reordering wait (cameras send no B-frames), at most
+#: 0.5 s of muxing delay.  Each is an FFmpeg format or RTSP-demuxer option that OpenCV hands
+#: to avformat_open_input; `flags;low_delay` is the decoder's and harmless there.
+LOW_LATENCY = "fflags;nobuffer|flags;low_delay|max_delay;500000|reorder_queue_size;0"
+TRANSPORTS = ("tcp", "udp")
+PROBE_TIMEOUT_S = 3.0
+
+
+def ffmpeg_options(transport: str) -> str:
+    """The OPENCV_FFMPEG_CAPTURE_OPTIONS value for one open over `transport` ('tcp' or 'udp')."""
+    return f"rtsp_transport;{transport}|{LOW_LATENCY}"
+
+
+def transports_for(transport: str) -> tuple[str, ...]:
+    """'auto' tries TCP (passes firewalls and NAT, no lost packets) then UDP."""
+    if transport == "auto":
+        return TRANSPORTS
+    if transport not in TRANSPORTS:
+        raise ValueError(f"transport must be 'tcp', 'udp' or 'auto', not {transport!r}")
+    return (transport,)
+
+
+class _OptionsGate:
+    """Holds the environment variable at one value while opens using that value are in flight."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._value: str | None = None
+        self._users = 0
+
+    @contextmanager
+    def using(self, value: str) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: self._users == 0 or self._value == value)
+            if self._value != value:
+                os.environ[OPTIONS_VARIABLE] = value
+                self._value = value
+            self._users += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._users -= 1
+                self._cond.notify_all()
+
+
+_GATE = _OptionsGate()
+
+
+def open_capture(url: str, transport: str, open_timeout_s: float, read_timeout_s: float) -> cv2.VideoCapture | None:
+    """An opened capture, or None.  Blocks at most about `open_timeout_s` (FFmpeg's interrupt
+    callback checks OpenCV's open timeout); each later read blocks at most `read_timeout_s`."""
+    params = [
+        cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, max(1, int(open_timeout_s * 1000)),
+        cv2.CAP_PROP_READ_TIMEOUT_MSEC, max(1, int(read_timeout_s * 1000)),
+    ]  # fmt: skip
+    with _GATE.using(ffmpeg_options(transport)):
+        capture = cv2.VideoCapture(url, cv2.CAP_FFMPEG, params)
+    if not capture.isOpened():
+        capture.release()
+        return None
+    capture.set(cv2.CAP_PROP_BUFFERSIZE, 1)  # the FFmpeg backend ignores it; others keep one frame
+    return capture
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """What `open_stream` got: a capture (and the transport that worked), or why not."""
+
+    capture: cv2.VideoCapture | None
+    transport: str = ""
+    state: StreamState = StreamState.CONNECTING
+    detail: str = ""
+
+
+def open_stream(
+    url: str, transport: str, open_timeout_s: float, read_timeout_s: float, deadline: float | None = None
+) -> Opened:
+    """Open over each transport in turn; after a failure ask the camera why (`probe`), and stop
+    at AUTH_FAILED or NOT_FOUND: another transport cannot help, and retrying a wrong password
+    locks accounts.  With a `deadline` (monotonic) no open starts after it."""
+    state, detail, tried = StreamState.NO_SIGNAL, "", []
+    for way in transports_for(transport):
+        timeout = open_timeout_s
+        if deadline is not None:
+            timeout = min(timeout, deadline - time.monotonic())
+            if timeout <= 0.05:
+                break
+        capture = open_capture(url, way, timeout, read_timeout_s)
+        if capture is not None:
+            return Opened(capture, way, StreamState.LIVE)
+        tried.append(way)
+        if not detail:
+            state, detail = probe(url, timeout=min(PROBE_TIMEOUT_S, open_timeout_s))
+            if state in (StreamState.AUTH_FAILED, StreamState.NOT_FOUND):
+                return Opened(None, way, state, detail)
+    if state == StreamState.LIVE or not detail:  # RTSP answers, but no picture came
+        state = StreamState.NO_SIGNAL
+        how = "/".join(tried) or "-"
+        detail = f"摄像机应答但无法打开视频流 / the camera answers but the stream would not open ({how})"
+        if not tried:
+            detail = "超时 / out of time before the stream could be opened"
+    return Opened(None, "", state, detail)
+
+
+def fit_inside(width: int, height: int, box_w: int, box_h: int) -> tuple[int, int]:
+    """The size of a width x height picture scaled to fit inside box_w x box_h, aspect kept.
+
+    Never larger than the picture: a pane bigger than the camera is filled by the painter;
+    scaling up here would only cost memory.  (0, 0) means the picture's own size."""
+    if box_w <= 0 or box_h <= 0 or (width <= box_w and height <= box_h):
+        return width, height
+    scale = min(box_w / width, box_h / height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def to_frame(bgr: np.ndarray, seq: int, received_ms: int, box: tuple[int, int] = (0, 0)) -> Frame:
+    """An RGB Frame of an OpenCV BGR picture, scaled once (INTER_AREA) to fit inside `box`."""
+    height, width = bgr.shape[:2]
+    size = fit_inside(width, height, *box)
+    picture = bgr if size == (width, height) else cv2.resize(bgr, size, interpolation=cv2.INTER_AREA)
+    rgb = cv2.cvtColor(picture, cv2.COLOR_BGR2RGB)
+    return Frame(image=rgb, seq=seq, received_ms=received_ms, source_width=width, source_height=height)
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000

@@ -1,0 +1,54 @@
+"""Frames scaled once to fit the pane, RGB, and JPEG snapshots (issue 8)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from app.video.capture import ffmpeg_options, fit_inside, to_frame, transports_for
+from app.video.grab import to_jpeg
+
+
+@pytest.mark.parametrize(
+    ("size", "box", "expected"),
+    [
+        ((1920, 1080), (640, 480), (640, 360)),  # width-bound
+        ((1920, 1080), (400, 400), (400, 225)),
+        ((1280, 720), (100, 300), (100, 56)),
+        ((320, 240), (1920, 1080), (320, 240)),  # never scaled up
+        ((1920, 1080), (0, 0), (1920, 1080)),  # (0, 0): the camera's own size
+    ],
+)
+def test_fit_inside_keeps_the_aspect(size, box, expected) -> None:
+    assert fit_inside(*size, *box) == expected
+
+
+def test_to_frame_turns_bgr_into_rgb_and_scales_once() -> None:
+    bgr = np.zeros((240, 320, 3), np.uint8)
+    bgr[:, :160] = (255, 0, 0)  # blue in OpenCV's order
+    bgr[:, 160:] = (0, 0, 255)  # red
+    frame = to_frame(bgr, 7, 123, (160, 160))
+    assert frame.image.shape == (120, 160, 3) and frame.image.flags.c_contiguous
+    assert (frame.source_width, frame.source_height, frame.seq, frame.received_ms) == (320, 240, 7, 123)
+    assert tuple(frame.image[60, 20]) == (0, 0, 255)
+    assert tuple(frame.image[60, 140]) == (255, 0, 0)
+
+
+def test_jpeg_snapshot_decodes_to_the_same_picture() -> None:
+    bgr = np.zeros((240, 320, 3), np.uint8)
+    bgr[:, :160] = (0, 200, 0)
+    frame = to_frame(bgr, 1, 0)
+    data = to_jpeg(frame, quality=90)
+    assert data[:2] == b"\xff\xd8"
+    back = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    assert back.shape == (240, 320, 3)
+    assert np.abs(back[120, 40].astype(int) - (0, 200, 0)).max() < 12
+
+
+def test_transports_and_options() -> None:
+    assert transports_for("auto") == ("tcp", "udp")
+    assert transports_for("udp") == ("udp",)
+    with pytest.raises(ValueError):
+        transports_for("http")
+    assert ffmpeg_options("udp").startswith("rtsp_transport;udp|")
