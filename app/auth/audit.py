@@ -56,6 +56,7 @@ class Action(StrEnum):
     USER_DELETE = "user_delete"
     PASSWORD_CHANGE = "password_change"
     CONTROL = "control"
+    CAMERA_VIEW = "camera.view"  # a camera's address (with its credentials) was handed out to watch it
 
 
 class Result(StrEnum):
@@ -81,6 +82,7 @@ ACTION_WORDS: dict[str, tuple[str, str]] = {
     Action.USER_DELETE: ("删除用户", "user deleted"),
     Action.PASSWORD_CHANGE: ("修改密码", "password change"),
     Action.CONTROL: ("遥控", "control"),
+    Action.CAMERA_VIEW: ("查看摄像机", "camera viewed"),
 }
 RESULT_WORDS = {
     "zh": {Result.OK: "成功", Result.REFUSED: "被拒绝", Result.FAILED: "失败"},

@@ -8,6 +8,7 @@ meter cannot sit behind a Modbus TCP gateway, and every id names exactly one thi
 
 from __future__ import annotations
 
+import difflib
 import functools
 from collections import Counter
 from collections.abc import Iterator
@@ -59,10 +60,7 @@ def _refs(site: schema.SiteFile) -> Iterator[Issue]:
         for i, item in enumerate(items):
             if item.room is not None and item.room not in rooms:
                 yield (section, i, "room"), f"{item.room!r} is not a room of this site"
-    for i, cam in enumerate(site.cameras):
-        for j, dev in enumerate(cam.devices):
-            if dev not in devices:
-                yield ("cameras", i, "devices", j), f"{dev!r} is not a device of this site"
+    yield from _cameras(site, rooms, devices)
     for i, d in enumerate(site.devices):
         for key in ("upstream", "tie_to"):
             ref = getattr(d, key)
@@ -76,6 +74,31 @@ def _refs(site: schema.SiteFile) -> Iterator[Issue]:
                 "a bus tie needs upstream and tie_to: the two LV incomers it joins",
             )
     yield from _loops(site)
+
+
+def rule_ids(site: schema.SiteFile) -> list[str]:
+    """Each alarm rule's id as alarms name it: its ``id``, or ``KIND-N`` (N counted from 1) without one."""
+    return [rule.id or f"{rule.kind}-{i + 1}" for i, rule in enumerate(site.alarms.rules)]
+
+
+def _cameras(site: schema.SiteFile, rooms: set[str], devices: set[str]) -> Iterator[Issue]:
+    """A camera's links name rooms, devices and alarm rules of this site."""
+    rules = rule_ids(site)
+    # A file that failed validation is cross-checked without its alarms section (the loader keeps
+    # only its valid list items): rule links are then not judged rather than all called unknown.
+    judge_rules = bool(rules) or "alarms" in site.model_fields_set
+    for i, cam in enumerate(site.cameras):
+        for j, room in enumerate(cam.rooms):
+            if room not in rooms:
+                yield ("cameras", i, "rooms", j), f"{room!r} is not a room of this site"
+        for j, dev in enumerate(cam.devices):
+            if dev not in devices:
+                yield ("cameras", i, "devices", j), f"{dev!r} is not a device of this site"
+        for j, rule in enumerate(cam.rules):
+            if judge_rules and rule not in rules:
+                close = difflib.get_close_matches(rule, rules, 1)
+                hint = f"did you mean {close[0]!r}?" if close else "the rules are " + (", ".join(rules) or "none")
+                yield ("cameras", i, "rules", j), f"{rule!r} is not the id of an alarm rule of this site ({hint})"
 
 
 def _loops(site: schema.SiteFile) -> Iterator[Issue]:

@@ -222,17 +222,41 @@ class Derived(Strict):
 
 
 class Camera(Strict):
-    """An IP camera (the video issue uses it); credentials come from the environment, not the file."""
+    """An IP camera; credentials come from the environment, never from the file.
+
+    A camera stands in ``room`` and is *linked* to what it watches: ``rooms`` (every alarm of
+    those rooms), ``devices`` (every alarm of those devices) and ``rules`` (alarm rule ids of
+    ``alarms.rules``: every alarm of those rules).  A linked alarm raised at one of
+    ``popup_levels`` (1 critical .. 4 notice) pops the camera up on the consoles and, with
+    ``snapshot``, has one frame stored with it in the journal (`app.video.snapshots`).
+    """
 
     id: str = Field(pattern=ID)
     name: NameField
     room: str | None = None
     url: str = Field(pattern=r"^rtsp://")
     username: str | None = None
-    password_env: str | None = Field(None, description="environment variable holding the password")
-    devices: list[str] = []
+    password_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+                                     description="environment variable holding the password")
+    rooms: list[str] = Field([], description="rooms whose alarms this camera is linked to")
+    devices: list[str] = Field([], description="devices whose alarms this camera is linked to")
+    rules: list[str] = Field([], description="alarm rule ids (alarms.rules[].id) whose alarms this camera is linked to")
+    popup_levels: list[Annotated[int, Field(ge=1, le=4)]] = Field(
+        [1, 2], description="alarm levels that pop the camera up and take a snapshot: 1 critical .. 4 notice")
+    snapshot: bool = Field(True, description="store one frame with each linked alarm at a popup level")
 
     _n = field_validator("name", mode="before")(_names)
+
+    @field_validator("url")
+    @classmethod
+    def _no_password(cls, v: str) -> str:
+        """A password written into the URL would be in the file (and in every copy of it)."""
+        netloc = v[len("rtsp://"):].split("/", 1)[0]
+        userinfo, at, _ = netloc.rpartition("@")
+        if at and ":" in userinfo:
+            raise ValueError("the URL holds a password: give username and password_env (the environment "
+                             "variable that holds the password) instead")
+        return v
 
 
 class DiagramRef(Strict):

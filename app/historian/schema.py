@@ -16,7 +16,8 @@ Alarm handling keeps what happened in the same database (revision 0002, see `app
 and `app.alarms.fault_store`): ``alarm_journal`` (every transition), ``alarm`` (each occurrence's
 newest snapshot), and fault records (``fault_record``, ``fault_trigger``, ``fault_segment``).
 Runtime limit changes are ``alarm_limit`` and ``alarm_limit_change`` (0003, `app.alarms.limits`);
-users and the audit log are ``auth_user`` and ``audit_log`` (0004, `app.auth`).
+users and the audit log are ``auth_user`` and ``audit_log`` (0004, `app.auth`); the pictures
+cameras gave when alarms were raised are ``alarm_snapshot`` (0005, `app.video.snapshot_store`).
 
 The migrations in ``migrations/versions`` create and change these; this module must always
 describe the newest revision.
@@ -267,4 +268,20 @@ audit_log = Table(  # who did what, when, from where, with what result; never ch
     Index("audit_log_ts", "ts", "id"),
     Index("audit_log_user", "user_name", "ts"),
     Index("audit_log_action", "action", "ts"),
+)
+
+alarm_snapshot = Table(  # one camera's picture taken when an alarm was raised, or why there is none
+    "alarm_snapshot",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("alarm_id", BigInteger, nullable=False),
+    Column("camera_id", String(64), nullable=False),
+    Column("taken_at", BigInteger, nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("jpeg", LargeBinary, nullable=True),
+    Column("error", Text, nullable=True),
+    Index("alarm_snapshot_alarm", "alarm_id", "camera_id"),
+    Index("alarm_snapshot_taken", "taken_at"),
 )

@@ -24,7 +24,7 @@ from app.server.context import ServerState
 from app.server.errors import install_error_handlers
 from app.server.headers import SecurityHeaders
 from app.server.request_log import RequestLog
-from app.server.routes import alarms, auth, configuration, plant, stream
+from app.server.routes import alarms, auth, cameras, configuration, plant, stream
 from app.server.routes import users as user_routes
 from app.server.stream import StreamLimits
 from app.sources.base import DataSource
@@ -68,7 +68,7 @@ def create_app(source: DataSource, users: UserStore, sessions: Sessions, *, mobi
                   openapi_url=f"{API_PREFIX}/openapi.json", docs_url=f"{API_PREFIX}/docs", redoc_url=None)
     app.state.server = state
     install_error_handlers(app)
-    for module in (plant, auth, alarms, configuration, user_routes, stream):
+    for module in (plant, auth, alarms, cameras, configuration, user_routes, stream):
         app.include_router(module.router, prefix=API_PREFIX)
     if cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_credentials=False,

@@ -25,6 +25,7 @@ from app.diagram.fileformat import DiagramFileError
 from app.historian import HistorianError
 from app.historian.errors import BadQuery, UnknownPoint
 from app.server.body import JsonResponse
+from app.video.credentials import CameraUnavailable, UnknownCamera
 
 log = logging.getLogger(__name__)
 FILE_MESSAGE = "a file of the site cannot be read or written just now; the server's log says which and why"
@@ -101,12 +102,21 @@ def _http(_request: Request, exc: Exception) -> Response:
 INTERNAL_MESSAGE = "an internal error occurred; the server's log has the details"
 
 
+def _camera(request: Request, exc: Exception) -> Response:
+    """A camera this server cannot hand out: unknown (404), or its password not in the server's environment (503)."""
+    assert isinstance(exc, CameraUnavailable)
+    status, code = (404, "not_found") if isinstance(exc, UnknownCamera) else (503, "camera_unavailable")
+    words = exc.message if wants_chinese(request) else exc.message_en
+    return error_response(status, code, words, message_zh=exc.message, message_en=exc.message_en)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map each exception the program raises to its status (Starlette picks the first class of the
     exception's MRO that has a handler).  Anything else reaches `RequestLog`, which answers 500."""
     app.add_exception_handler(AuthError, _auth_error)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(CameraUnavailable, _camera)  # an unknown camera (a KeyError too) included
     app.add_exception_handler(NotFound, _simple(404, "not_found"))
     app.add_exception_handler(KeyError, _simple(404, "not_found"))
     app.add_exception_handler(AlarmActionError, _simple(409, "alarm_action_refused"))

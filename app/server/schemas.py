@@ -198,6 +198,13 @@ class FaultRecordOut(BaseModel):
         description="per point, oldest first: [[id, ts, value, quality]...]")
 
 
+class CameraUrlOut(BaseModel):
+    """A camera's address to watch it, with its credentials (GET /cameras/{id}/url; never cached)."""
+
+    camera_id: str
+    url: str = Field(description="rtsp://user:password@host:port/path")
+
+
 # -- alarms -----------------------------------------------------------------------------------------
 
 

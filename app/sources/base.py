@@ -33,6 +33,8 @@ from app.historian import History
 from app.historian.errors import UnknownPoint
 from app.model import Sample
 from app.sources.accounts import Login
+from app.video.credentials import UnknownCamera
+from app.video.snapshot_store import NoSnapshot, SnapshotInfo
 from drivers.link import LinkEvent
 
 log = logging.getLogger(__name__)
@@ -103,13 +105,22 @@ class DiagramInfo:
 
 @dataclass(frozen=True, slots=True)
 class CameraInfo:
-    """A camera of the site as the console may know it: never its URL or credentials."""
+    """A camera of the site as the console may know it: never its URL or credentials.
+
+    ``room`` is where it stands; ``rooms``, ``devices`` and ``rules`` are what it is linked to
+    (`app.video.linkage`), ``popup_levels`` the alarm levels that pop it up, ``snapshot``
+    whether those alarms get a stored frame.  Its URL comes from `DataSource.camera_url`.
+    """
 
     id: str
     name: str
     name_en: str
     room: str | None = None
     devices: tuple[str, ...] = ()
+    rooms: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()
+    popup_levels: tuple[int, ...] = (1, 2)
+    snapshot: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,3 +394,33 @@ class DataSource(abc.ABC):
     @abc.abstractmethod
     async def fault_record(self, record_id: int) -> dict[str, list[Sample]]:
         """One fault record's samples per point, oldest first (opened as a trend)."""
+
+    # -- cameras (issue 8) ----------------------------------------------------------------------
+    # Defaults for a source without cameras (the benches' synthetic plants): every camera id is
+    # unknown and no alarm has a snapshot.  Both real sources override all three.
+
+    async def camera_url(self, camera_id: str) -> str:
+        """The camera's RTSP URL with its credentials, to play it (never logged or shown: `redact`).
+
+        Direct: the site file's URL with the password from the environment variable its
+        ``password_env`` names (`PasswordNotSet`, in words naming the variable, when it is not
+        set).  Cloud: the server's answer, which needs ``view`` in the camera's room and is
+        audited as ``camera.view``.  `UnknownCamera` (a KeyError) for an id the site lacks.
+        """
+        raise UnknownCamera(camera_id)
+
+    async def alarm_snapshots(self, alarm_id: int) -> list[SnapshotInfo]:
+        """The pictures taken when alarm ``alarm_id`` was raised (one per linked camera), without their bytes."""
+        return []
+
+    async def snapshots_of(self, alarm_ids: Iterable[int]) -> list[SnapshotInfo]:
+        """`alarm_snapshots` of many alarms in one call (the alarm list marks the alarms that have one)."""
+        return []
+
+    async def snapshot_info(self, snapshot_id: int) -> SnapshotInfo:
+        """One snapshot's description; `NoSnapshot` (a KeyError, in words) when there is none with that id."""
+        raise NoSnapshot(snapshot_id)
+
+    async def alarm_snapshot(self, snapshot_id: int) -> bytes:
+        """One snapshot's JPEG; `NoSnapshot` (a KeyError, in words: the camera's reason) when it has no picture."""
+        raise NoSnapshot(snapshot_id)

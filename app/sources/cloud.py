@@ -55,6 +55,7 @@ from app.sources.base import (
     Subscribers,
     Subscription,
 )
+from app.sources.cloud_cameras import CameraCalls
 from app.sources.cloud_http import ApiClient, ServerUnreachable
 from app.sources.cloud_stream import Backoff, Stream
 from drivers.link import LinkEvent, LinkState
@@ -72,7 +73,7 @@ class NotSignedIn(SessionExpired):
         super().__init__("尚未登录服务器", "not signed in to the server")
 
 
-class CloudSource(DataSource):
+class CloudSource(CameraCalls, DataSource):
     """A client of the cloud API (shared/API.md and the server's OpenAPI document)."""
 
     kind = "cloud"

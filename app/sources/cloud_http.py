@@ -142,8 +142,9 @@ class ApiClient:
         await self.http.aclose()
 
     async def call(self, method: str, path: str, *, params: dict[str, Any] | None = None,
-                   json: Any = None, auth: bool = True, text: bool = False) -> Any:
-        """One call; the answer's JSON (or its text with ``text=True``), or the mapped exception."""
+                   json: Any = None, auth: bool = True, text: bool = False, raw: bool = False) -> Any:
+        """One call; the answer's JSON (its text with ``text=True``, its bytes with ``raw=True``), or the
+        mapped exception."""
         headers = {"Authorization": f"Bearer {self.token}"} if auth and self.token else None
         clean = {k: v for k, v in (params or {}).items() if v is not None}
         try:
@@ -158,6 +159,8 @@ class ApiClient:
             raise self._refusal(response, path, carried_token=headers is not None)
         if text:
             return response.text
+        if raw:
+            return response.content
         if not response.content:
             return None
         try:

@@ -50,6 +50,7 @@ from app.sources.base import (
     Subscribers,
     Subscription,
 )
+from app.video.credentials import CameraUnavailable, find_camera, playing_url
 from drivers.link import LinkEvent
 from drivers.simulator import Simulator
 
@@ -225,7 +226,8 @@ class DirectSource(DataSource):
             ],
             diagrams=[DiagramInfo(d.id, d.room, d.name.zh if d.name else d.id, d.name.en if d.name else d.id)
                       for d in f.diagrams],
-            cameras=[CameraInfo(c.id, c.name.zh, c.name.en, c.room, tuple(c.devices)) for c in f.cameras],
+            cameras=[CameraInfo(c.id, c.name.zh, c.name.en, c.room, tuple(c.devices), tuple(c.rooms), tuple(c.rules),
+                                tuple(c.popup_levels), c.snapshot) for c in f.cameras],
         )
 
     async def latest(self, ids: Iterable[str] | None = None) -> list[Sample]:
@@ -432,6 +434,24 @@ class DirectSource(DataSource):
     async def fault_record(self, record_id: int) -> dict[str, list[Sample]]:
         """One fault record's samples."""
         return await self.alarm_core.fault_record(record_id)
+
+    # -- cameras ------------------------------------------------------------------------------
+
+    async def camera_url(self, camera_id: str, *, user: str | None = None, address: str | None = None) -> str:
+        """The camera's URL with the password from the environment; audited as ``camera.view`` for whoever
+        asks (``user``; the console's signed-in user by default)."""
+        camera = find_camera(self.site_config.file, camera_id)
+        target = f"camera {camera_id}"
+        if user is None:
+            login = self.accounts.touch()
+            user = login.user.name if login is not None else None
+        try:
+            url = playing_url(camera)
+        except CameraUnavailable as exc:
+            await self.accounts.record(Action.CAMERA_VIEW, user, target, str(exc), Result.FAILED, address)
+            raise
+        await self.accounts.record(Action.CAMERA_VIEW, user, target, "", Result.OK, address)
+        return url
 
 
 def _notify_words(channels: list[ChannelStatus]) -> str:

@@ -148,7 +148,7 @@ def test_upgrade_of_a_0003_database_keeps_its_data_and_adds_users_and_audit(db_u
     finally:
         users.close()
     tables, revision = tables_and_revision(db_url)
-    assert revision == ("0004",) and {"auth_user", "audit_log", "alarm_limit", "chunk"} <= tables
+    assert revision == ("0005",) and {"auth_user", "audit_log", "alarm_limit", "chunk"} <= tables
     limits = LimitStore(db_url)
     limits.open()
     try:
