@@ -69,12 +69,52 @@ class SimGateway:
 
 
 @dataclass
+class SimCamera:
+    """One simulated IP camera: an RTSP stream of a test picture at ``rtsp://host:port/path``.
+
+    Cameras on the same host and port share one RTSP server.  With ``username`` set, a client
+    must authenticate (``auth`` "digest" or "basic", as real cameras offer either).
+    """
+
+    id: str
+    path: str  # the URL path without the leading slash, e.g. "cam1"
+    host: str = "127.0.0.1"
+    port: int = 8554
+    width: int = 1280
+    height: int = 720
+    fps: float = 15.0
+    username: str | None = None
+    password: str | None = None
+    auth: Literal["digest", "basic"] = "digest"
+
+    def validate(self) -> None:
+        """Raise SpecError naming the camera and what is wrong."""
+        where = f"camera {self.id or '?'}"
+        if not self.id:
+            raise SpecError("a camera has an empty id")
+        path = self.path.strip("/")
+        if not path or any(c in path for c in " ?#\r\n"):
+            raise SpecError(f"{where}: path {self.path!r} must be a non-empty URL path without spaces, ? or #")
+        if not 0 <= self.port <= 65535:
+            raise SpecError(f"{where}: port {self.port} is outside 0..65535")
+        if not (32 <= self.width <= 4096 and 32 <= self.height <= 2304) or self.width % 2 or self.height % 2:
+            raise SpecError(f"{where}: {self.width} x {self.height} must be even and within 32 x 32 .. 4096 x 2304")
+        if not 0.5 <= self.fps <= 60:
+            raise SpecError(f"{where}: fps {self.fps} is outside 0.5..60")
+        if self.auth not in ("digest", "basic"):
+            raise SpecError(f"{where}: auth {self.auth!r} is not digest or basic")
+        if self.username is not None and self.password is None:
+            raise SpecError(f"{where}: a username needs a password")
+
+
+@dataclass
 class SimPlant:
-    """The whole simulated site."""
+    """The whole simulated site: its gateways and the cameras it serves (none by default)."""
 
     gateways: list[SimGateway]
     seed: int = 0
     tz: str = "Asia/Shanghai"
+    cameras: list[SimCamera] = field(default_factory=list)
 
     def devices(self) -> dict[str, SimDevice]:
         """Every device by id, across all gateways."""
@@ -116,6 +156,21 @@ class SimPlant:
                 raise SpecError(f"bus tie {d.id} needs upstream and tie_to: the LV incomers it joins")
         _check_acyclic(devices)
         _check_topology(devices)
+        _check_cameras(self.cameras)
+
+
+def _check_cameras(cameras: list[SimCamera]) -> None:
+    ids: set[str] = set()
+    places: set[tuple[str, int, str]] = set()
+    for c in cameras:
+        c.validate()
+        place = (c.host, c.port, c.path.strip("/"))
+        if c.id in ids:
+            raise SpecError(f"camera id {c.id!r} is used twice")
+        if place in places and c.port != 0:
+            raise SpecError(f"camera {c.id}: rtsp://{c.host}:{c.port}/{place[2]} is served by another camera")
+        ids.add(c.id)
+        places.add(place)
 
 
 def _check_gateway(g: SimGateway) -> None:
