@@ -47,6 +47,8 @@ from app.sources.base import SiteModel
 from widgets.runtime import names_language
 
 POINTS_MIME = "application/x-switchroom-points"
+#: Dragged devices (their ids, one a line): the video grid shows a device's first linked camera.
+DEVICES_MIME = "application/x-switchroom-devices"
 
 _TOP = QModelIndex()  # the invisible root, as a default argument
 
@@ -161,6 +163,8 @@ class DeviceTreeModel(QAbstractItemModel):
         self.points: dict[str, _Node] = {}
         self.gateways: dict[str, _Node] = {}
         self.devices: dict[str, _Node] = {}
+        # Devices a camera watches: they drag (as DEVICES_MIME) onto the video grid.
+        self.watched = {device for camera in site.cameras for device in camera.devices}
         # Numbers of the rows whose children a view shows (expanded); None: all of them.  Values
         # of folded points are kept but not signalled: a view asks for them when it unfolds.
         self.shown: set[int] | None = None
@@ -248,7 +252,8 @@ class DeviceTreeModel(QAbstractItemModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self.node(index).kind == "point":
+        node = self.node(index)
+        if node.kind == "point" or (node.kind == "device" and node.id in self.watched):
             flags |= Qt.ItemFlag.ItemIsDragEnabled
         return flags
 
@@ -360,17 +365,24 @@ class DeviceTreeModel(QAbstractItemModel):
     # -- drag ---------------------------------------------------------------------------------
 
     def mimeTypes(self) -> list[str]:  # noqa: N802 - Qt's name
-        return [POINTS_MIME]
+        return [POINTS_MIME, DEVICES_MIME]
 
     def mimeData(self, indexes: Iterable[QModelIndex]) -> QMimeData:  # noqa: N802 - Qt's name
-        """Dragged points as UTF-8 ids, one a line, each once (a row has several selected cells)."""
-        ids: list[str] = []
+        """Dragged points and devices as UTF-8 ids, one a line, each once (a row has several selected cells).
+
+        Each kind only when dragged: a trend takes points, the video grid devices (their cameras)."""
+        ids: dict[str, list[str]] = {"point": [], "device": []}
         for index in indexes:
             node = self.node(index)
-            if node.kind == "point" and node.id not in ids:
-                ids.append(node.id)
+            if node.kind == "device" and node.id not in self.watched:
+                continue
+            if node.kind in ids and node.id not in ids[node.kind]:
+                ids[node.kind].append(node.id)
         mime = QMimeData()
-        mime.setData(POINTS_MIME, QByteArray("\n".join(ids).encode("utf-8")))
+        if ids["point"]:
+            mime.setData(POINTS_MIME, QByteArray("\n".join(ids["point"]).encode("utf-8")))
+        if ids["device"]:
+            mime.setData(DEVICES_MIME, QByteArray("\n".join(ids["device"]).encode("utf-8")))
         return mime
 
     def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802 - Qt's name

@@ -74,13 +74,16 @@ TREND_SETS = Setting(
     "trends/sets", str, "{}", "Saved trend sets: a JSON object of set name to its pens and range.", _json_object
 )
 FULL_SCREEN = Setting("window/full_screen", bool, False, "Whether the console opens full screen (wall display).")
+VIDEO_LAYOUT = Setting("video/layout", str, "",
+                       "The video pane's grid (JSON: cells, camera per cell, camera list shown); empty: the site's "
+                       "first cameras.", lambda v: v == "" or _json_object(v))
 LOCK_MINUTES = Setting("security/lock_minutes", int, 15,
                        "Minutes without input before the console locks (0: never); alarms stay visible.",
                        lambda v: 0 <= v <= 24 * 60)
 
 #: Every setting, for documentation, tests and a reset.
 ALL: tuple[Setting[Any], ...] = (LANGUAGE, THEME, LAST_SITE, WINDOW_GEOMETRY, WINDOW_STATE, TREND_SETS, FULL_SCREEN,
-                                 LOCK_MINUTES)
+                                 LOCK_MINUTES, VIDEO_LAYOUT)
 
 _file: Path | None = None
 

@@ -19,6 +19,7 @@ SAMPLES = {
     settings.TREND_SETS.key: json.dumps({"变压器温度": {"pens": ["T1-TCU.TA"], "range": "day"}}, ensure_ascii=False),
     settings.FULL_SCREEN.key: True,
     settings.LOCK_MINUTES.key: 5,
+    settings.VIDEO_LAYOUT.key: json.dumps({"size": 4, "cells": ["CAM-1", None, "CAM-2"], "list": True}),
 }
 
 
