@@ -50,7 +50,8 @@ from app.sources.base import (
     Subscribers,
     Subscription,
 )
-from app.video.credentials import CameraUnavailable, find_camera, playing_url
+from app.sources.direct_cameras import CameraDesk
+from app.video.snapshots import AlarmSnapshots
 from drivers.link import LinkEvent
 from drivers.simulator import Simulator
 
@@ -78,7 +79,7 @@ def stored_points(site: Site) -> list[StoredPoint]:
     return out
 
 
-class DirectSource(DataSource):
+class DirectSource(CameraDesk, DataSource):
     """Field I/O, acquisition and the historian in this process."""
 
     kind = "direct"
@@ -107,6 +108,8 @@ class DirectSource(DataSource):
         self._latest: dict[str, Sample] = {}
         self._subscribers = Subscribers()
         self.alarm_core = AlarmCore(site, db_url, self._on_alarms)
+        self.snapshots = AlarmSnapshots(site.file.cameras, db_url)  # pictures of linked alarms
+        self.alarm_core.sinks.append(self.snapshots.submit)
         self.accounts = Accounts(db_url, self._executor)
         self._started = 0.0
         self.address: tuple[str, int] | None = None
@@ -120,6 +123,7 @@ class DirectSource(DataSource):
         try:
             await loop.run_in_executor(self._executor, self.historian.open)
             self._latest.update(await self._queries.latest(list(self.site_config.points)))
+            await self.snapshots.start()
             await self.alarm_core.start()  # before the first sample: active alarms come back first
             self.scan = SiteScan(self.site_config, self._on_samples, on_link=self._on_link, listen=self.listen)
             self.address = await self.scan.start()
@@ -145,6 +149,7 @@ class DirectSource(DataSource):
         try:
             await self.alarm_core.stop()
         finally:
+            await self.snapshots.stop()  # the pictures under way are stored first (each within its timeout)
             loop = asyncio.get_running_loop()
             await loop.run_in_executor(self._executor, self.accounts.close)
             await loop.run_in_executor(self._executor, self.historian.close)
@@ -434,24 +439,6 @@ class DirectSource(DataSource):
     async def fault_record(self, record_id: int) -> dict[str, list[Sample]]:
         """One fault record's samples."""
         return await self.alarm_core.fault_record(record_id)
-
-    # -- cameras ------------------------------------------------------------------------------
-
-    async def camera_url(self, camera_id: str, *, user: str | None = None, address: str | None = None) -> str:
-        """The camera's URL with the password from the environment; audited as ``camera.view`` for whoever
-        asks (``user``; the console's signed-in user by default)."""
-        camera = find_camera(self.site_config.file, camera_id)
-        target = f"camera {camera_id}"
-        if user is None:
-            login = self.accounts.touch()
-            user = login.user.name if login is not None else None
-        try:
-            url = playing_url(camera)
-        except CameraUnavailable as exc:
-            await self.accounts.record(Action.CAMERA_VIEW, user, target, str(exc), Result.FAILED, address)
-            raise
-        await self.accounts.record(Action.CAMERA_VIEW, user, target, "", Result.OK, address)
-        return url
 
 
 def _notify_words(channels: list[ChannelStatus]) -> str:

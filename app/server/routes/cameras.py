@@ -43,7 +43,7 @@ def _camera_room(request: Request, camera_id: str) -> str | None:
 
 
 async def alarm_room(request: Request, alarm_id: int) -> str | None:
-    """The room of an alarm occurrence: from the active list, else from its journal rows; 404 when none."""
+    """The room of an alarm occurrence: from the active list, else from its journal rows; `NotFound` when none."""
     source = state_of(request).source
     for alarm in await source.alarms("active"):
         if alarm.id == alarm_id:
@@ -63,10 +63,15 @@ async def camera_url(camera_id: CameraId, request: Request, who: Viewer) -> Json
     return JsonResponse({"camera_id": camera_id, "url": url}, headers=NO_STORE)
 
 
-@router.get("/alarms/{alarm_id}/snapshots", response_model=list[SnapshotInfo], responses=errors(404),
+@router.get("/alarms/{alarm_id}/snapshots", response_model=list[SnapshotInfo], responses=errors(),
             summary="The pictures taken when an alarm was raised, one per linked camera (without the JPEG)")
 async def alarm_snapshots(alarm_id: AlarmId, request: Request, who: Viewer) -> JsonResponse:
-    await require_room(request, who, Permission.VIEW, await alarm_room(request, alarm_id))
+    """An alarm that does not exist has none (as in the console's own database)."""
+    try:
+        room = await alarm_room(request, alarm_id)
+    except NotFound:
+        return JsonResponse([])
+    await require_room(request, who, Permission.VIEW, room)
     return JsonResponse(encode(await state_of(request).source.alarm_snapshots(alarm_id)))
 
 
