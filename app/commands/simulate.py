@@ -67,6 +67,8 @@ async def simulate(plant: SimPlant, host: str, port: int, args: argparse.Namespa
         f"simulating {len(plant.gateways)} gateways with {n_devices} devices, dialling {host}:{port}",
         flush=True,
     )
+    for camera_id, url in simulator.camera_urls().items():
+        print(f"camera {camera_id}: {url}", flush=True)
     try:
         if args.seconds > 0:
             with contextlib.suppress(TimeoutError):

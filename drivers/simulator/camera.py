@@ -190,6 +190,11 @@ class CameraServer:
 
     # -- for tests and the simulator -------------------------------------------------------
 
+    @property
+    def cameras(self) -> list[SimCamera]:
+        """The cameras this server serves."""
+        return [f.camera for f in self._by_id.values()]
+
     def url(self, camera_id: str, username: str | None = None, password: str | None = None) -> str:
         """The camera's RTSP URL on this server (with credentials only when given)."""
         feed = self._feed(camera_id)

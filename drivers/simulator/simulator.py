@@ -11,6 +11,10 @@ time.  Device values are recomputed at most once per ``refresh`` seconds of plan
 real meter also updates its registers only a few times a second), and whenever the plant
 changes state (a breaker, a fault), so every device polled within one refresh interval shows
 one consistent instant.
+
+The plant's cameras (`SimPlant.cameras`) are served over RTSP by one `CameraServer` per host
+and port, started and stopped with the rest; a camera port that is taken is logged, not fatal:
+the DTUs and the plant keep running without video.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ import random
 import time
 from collections.abc import Callable, Coroutine, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from drivers.simulator.bus import Bus, Device, Port
 from drivers.simulator.dtu_client import DtuClient
@@ -32,9 +37,12 @@ from drivers.simulator.image import BREAKER_IDS, RegisterImage
 from drivers.simulator.meter645 import Dlt645Meter
 from drivers.simulator.plant import Plant, PlantError
 from drivers.simulator.profile import key_of
-from drivers.simulator.spec import SimPlant, SpecError
+from drivers.simulator.spec import SimCamera, SimPlant, SpecError
 from drivers.simulator.timing import DLT645_TURNAROUND, MODBUS_TURNAROUND, BusTiming
 from drivers.templates import Quantity, Template, load_library
+
+if TYPE_CHECKING:
+    from drivers.simulator.camera import CameraServer
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +130,24 @@ class Simulator:
         self._tasks: set[asyncio.Task[None]] = set()
         self._timers: dict[tuple[FaultKind, str], asyncio.TimerHandle] = {}
         self._rng = random.Random(key_of(plant.seed, "random-faults"))
+        self.camera_servers: list[CameraServer] = self._camera_servers(plant)
+        self._serving: list[CameraServer] = []
+
+    @staticmethod
+    def _camera_servers(plant: SimPlant) -> list[CameraServer]:
+        """One RTSP server per host and port of the plant's cameras (none, and no PyAV import, without)."""
+        if not plant.cameras:
+            return []
+        from drivers.simulator.camera import CameraServer  # noqa: PLC0415 - PyAV and OpenCV load only with cameras
+
+        try:
+            tz = ZoneInfo(plant.tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            tz = None
+        places: dict[tuple[str, int], list[SimCamera]] = {}
+        for c in plant.cameras:
+            places.setdefault((c.host, c.port), []).append(c)
+        return [CameraServer(host, port, cams, tz=tz) for (host, port), cams in places.items()]
 
     @staticmethod
     def _template(library: Mapping[str, Template], template_id: str, device_id: str) -> Template:
@@ -178,15 +204,46 @@ class Simulator:
             raise SimulatorError(f"there is no gateway {gateway_id!r} in the plant")
         return self.dtus[gateway_id].connected
 
+    def camera_url(self, camera_id: str) -> str:
+        """Where a camera of the plant is served (rtsp://host:port/path, without credentials)."""
+        for server in self.camera_servers:
+            try:
+                return server.url(camera_id)
+            except KeyError:
+                continue
+        raise SimulatorError(f"there is no camera {camera_id!r} in the plant")
+
+    def camera_urls(self) -> dict[str, str]:
+        """The cameras being served now, by id (a camera whose port was taken is not among them)."""
+        return {c.id: server.url(c.id) for server in self._serving for c in server.cameras}
+
     def _changed(self) -> None:
         self.epoch += 1
 
     # -- life --------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Start every DTU dialling the listener (they keep trying until `stop`)."""
+        """Start every DTU dialling the listener (they keep trying until `stop`) and serve the cameras."""
         for dtu in self.dtus.values():
             dtu.start()
+        for server in self.camera_servers:
+            if server in self._serving:
+                continue
+            try:
+                await server.start()
+            except OSError as exc:
+                log.warning(
+                    "模拟摄像机无法监听 %s:%d（%s），演示视频不可用，其余模拟照常运行 / "
+                    "simulated cameras cannot listen on %s:%d (%s): no demo video, the rest of the simulator runs on",
+                    server.host,
+                    server.port,
+                    exc.strerror or exc,
+                    server.host,
+                    server.port,
+                    exc.strerror or exc,
+                )
+                continue
+            self._serving.append(server)
         if self.random_faults and not any(t.get_name() == "random-faults" for t in self._tasks):
             self._spawn(self._play_faults(), "random-faults")
 
@@ -201,6 +258,9 @@ class Simulator:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await asyncio.gather(*(dtu.stop() for dtu in self.dtus.values()))
+        for camera_server in self._serving:
+            await camera_server.stop()
+        self._serving.clear()
         for server in self._servers:
             server.close()
         for port in list(self._ports):
