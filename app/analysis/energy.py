@@ -100,6 +100,7 @@ class Register:
             last = np.append(t[1:] != t[:-1], True)  # one reading per instant: the last stored
             t, v = t[last], v[last]
         self.ts = t
+        self.raw_values = v  # as read from the meter, before any correction (a report shows them)
         self.max_gap_ms = max_gap_ms
         step = np.diff(v)
         flags = np.zeros(len(step), dtype=np.uint8)

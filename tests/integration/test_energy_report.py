@@ -1,0 +1,128 @@
+"""The energy report end to end: readings in a real historian behind DirectSource, the workbook
+read back with openpyxl, and opened by a real spreadsheet program (LibreOffice, headless)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from openpyxl import load_workbook
+
+from app.analysis.tariff import tariff_from_mapping
+from app.config import load_site
+from app.historian import PointInfo
+from app.reports.energy import Meter, NoData, energy_report
+from app.reports.excel import FIRST_ROW, write_report
+from app.reports.table import Cancelled, Column, Report, ReportTable
+from app.sources.direct import DirectSource
+from tests.unit.test_analysis_bill import TARIFF
+
+H = 3_600_000
+Q = 15 * 60_000
+ZONE = dt.timezone(dt.timedelta(hours=8))
+MARCH = int(dt.datetime(2026, 3, 1, tzinfo=ZONE).timestamp() * 1000)
+APRIL = int(dt.datetime(2026, 4, 1, tzinfo=ZONE).timestamp() * 1000)
+METERS = [Meter("F1-01", "1#出线", "F1-01.EPimp"), Meter("F1-02", "2#出线", "F1-02.EPimp"),
+          Meter("F1-03", "3#出线", "F1-03.EPimp")]
+
+
+async def started(sqlite_url):
+    source = DirectSource(load_site(), sqlite_url, listen=("127.0.0.1", 0))
+    await source.start()
+    ts = np.arange(MARCH - Q, APRIL + 1, Q, dtype=np.int64)
+    hours = (ts - MARCH) / H
+    steady = 1000.0 + 100.0 * hours  # 100 kW all month
+    gap = ts[(ts < MARCH + 10 * 24 * H) | (ts > MARCH + 12 * 24 * H)]  # two days without readings
+    reset = np.where(ts < MARCH + 20 * 24 * H + 30 * 60_000, steady, 50.0 * (hours - 480.5))  # cleared at 20th 00:30
+    for point, t, v in (("F1-01.EPimp", ts, steady), ("F1-02.EPimp", gap, 1000.0 + 50.0 * (gap - MARCH) / H),
+                        ("F1-03.EPimp", ts, reset)):
+        source.historian.import_history(PointInfo(point, "kWh"), t, v)
+    return source
+
+
+async def test_the_meter_reading_report_adds_up_and_opens_in_a_spreadsheet(sqlite_url, tmp_path):
+    source = await started(sqlite_url)
+    try:
+        tariff = tariff_from_mapping(TARIFF, "Asia/Shanghai")
+        seen = []
+        report = await energy_report(source, tariff, METERS, MARCH, APRIL, "day", by="张工",
+                                     progress=lambda n, total: seen.append((n, total)))
+        path = write_report(report, tmp_path / "energy.xlsx")
+    finally:
+        await source.stop()
+    assert seen[-1] == (3, 3)
+    wb = load_workbook(path)
+    readings, days = wb["抄表"], wb["分时段电量"]
+    assert readings["A1"].value == "电能抄表报表" and "站点" in readings["A2"].value
+    assert "张工" in readings["C3"].value
+    assert readings.freeze_panes == f"B{FIRST_ROW}"
+    assert [c.value for c in readings[5]][:4] == ["电表", "起始读数", "截止读数", "用电量"]
+    assert readings["D6"].value == "(kWh)" and readings["D7"].number_format == "#,##0.00"
+    f1, f2, f3 = (list(r) for r in readings.iter_rows(min_row=7, max_row=9, values_only=True))
+    # F1-01: 100 kW x 744 h; valley 9 h a day at 100 kW = 900 kWh x 31 days
+    assert f1[0] == "1#出线" and f1[3] == pytest.approx(74_400.0)
+    assert f1[1] == pytest.approx(1000.0) and f1[2] == pytest.approx(1000.0 + 74_400.0)
+    assert f1[4:8] == [pytest.approx(31 * 100.0), pytest.approx(31 * 400.0), pytest.approx(31 * 1000.0),
+                       pytest.approx(31 * 900.0)]  # sharp 1 h, peak 4 h, flat 10 h, valley 9 h a day
+    valley_yuan = 15 * 900 * 0.3 + 16 * 900 * 0.25
+    assert f1[8] == pytest.approx(3100 * 1.2 + 12_400 * 1.0 + 31_000 * 0.6 + valley_yuan)
+    assert not f1[9]  # nothing to remark
+    # F1-02: the two days without readings keep their energy (50 kW x 744 h) but are flagged
+    assert f2[3] == pytest.approx(50.0 * 744) and "数据缺失" in f2[9]
+    # F1-03: reset at 00:30 on the 20th: one quarter hour unknown (25 kWh at 100 kW), then 50 kW
+    assert f3[3] == pytest.approx(100.0 * 480.25 + 50.0 * (744 - 480.5)) and "清零" in f3[9]
+    assert readings.cell(row=10, column=1).value == "合计"
+    assert readings.cell(row=10, column=4).value == "=SUM(D7:D9)"
+    assert days.max_row == FIRST_ROW + 31  # 31 days and the totals
+    assert days.cell(row=FIRST_ROW, column=1).value == dt.datetime(2026, 3, 1)
+    assert days.cell(row=FIRST_ROW, column=2).value == pytest.approx(2400.0)
+    day11 = days.cell(row=FIRST_ROW + 10, column=5).value  # the total of the 11th: F1-02's gap spread evenly
+    assert day11 == pytest.approx(2400.0 + 1200.0 + 2400.0) and "数据缺失" in days.cell(row=FIRST_ROW + 10,
+                                                                                       column=6).value
+    with zipfile.ZipFile(path) as z:
+        assert sum(1 for n in z.namelist() if n.startswith("xl/charts/chart")) == 2
+    opened_by_libreoffice(path, tmp_path)
+
+
+def opened_by_libreoffice(path, tmp_path) -> None:
+    """Convert the workbook to PDF with LibreOffice (a real spreadsheet program) and keep page 1 as PNG."""
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if office is None:
+        pytest.skip("LibreOffice is not installed (Debian: libreoffice-calc-nogui): the workbook was not opened")
+    out = tmp_path / "pdf"
+    subprocess.run([office, "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+                    "--convert-to", "pdf", "--outdir", str(out), str(path)], check=True, timeout=180,
+                   capture_output=True)
+    pdf = out / f"{path.stem}.pdf"
+    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5000
+    artifacts = Path(__file__).resolve().parents[1] / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    shutil.copy(pdf, artifacts / f"{path.stem}_report.pdf")
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", str(pdf),
+                        str(artifacts / f"{path.stem}_report")], check=True, timeout=60)
+
+
+async def test_a_range_without_readings_says_so(sqlite_url, tmp_path):
+    source = await started(sqlite_url)
+    try:
+        tariff = tariff_from_mapping(TARIFF, "Asia/Shanghai")
+        with pytest.raises(NoData, match="没有任何读数") as caught:
+            await energy_report(source, tariff, METERS, APRIL + 30 * 24 * H, APRIL + 31 * 24 * H, "hour", by="x")
+        assert "no readings" in caught.value.message_en
+        with pytest.raises(Cancelled):
+            await energy_report(source, tariff, METERS, MARCH, APRIL, "day", by="x", cancelled=lambda: True)
+    finally:
+        await source.stop()
+    # a report cancelled while writing leaves the older file as it was and no part file
+    old = tmp_path / "monthly.xlsx"
+    old.write_bytes(b"last month's report")
+    report = Report("t", "s", "p", "x", [ReportTable("s", [Column("a", "A")], ([i] for i in range(2000)))])
+    with pytest.raises(Cancelled):
+        write_report(report, old, cancelled=lambda: True)
+    assert old.read_bytes() == b"last month's report" and not list(tmp_path.glob("*.part"))
