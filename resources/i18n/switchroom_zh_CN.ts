@@ -746,6 +746,14 @@
     </message>
 </context>
 <context>
+    <name>CameraList</name>
+    <message>
+        <location filename="../../widgets/video/camera_list.py" line="43" />
+        <source>Drag onto a cell of the grid, or double-click to show it</source>
+        <translation>拖到画面格中，或双击显示</translation>
+    </message>
+</context>
+<context>
     <name>CriticalPopup</name>
     <message numerus="yes">
         <location filename="../../widgets/alarms/popup.py" line="104" />
@@ -791,22 +799,22 @@
 <context>
     <name>DeviceBrowser</name>
     <message>
-        <location filename="../../widgets/devices.py" line="559" />
+        <location filename="../../widgets/devices.py" line="571" />
         <source>Filter by id, Chinese or English name</source>
         <translation>按编号、中文或英文名称筛选</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="560" />
+        <location filename="../../widgets/devices.py" line="572" />
         <source>Show only problems</source>
         <translation>只看异常</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="658" />
+        <location filename="../../widgets/devices.py" line="670" />
         <source>Open trend</source>
         <translation>打开趋势</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="659" />
+        <location filename="../../widgets/devices.py" line="671" />
         <source>Alarm limits…</source>
         <translation>报警限值…</translation>
     </message>
@@ -814,73 +822,74 @@
 <context>
     <name>DeviceTreeModel</name>
     <message>
-        <location filename="../../widgets/devices.py" line="241" />
+        <location filename="../../widgets/devices.py" line="245" />
         <source>Name</source>
+        <extracomment>Dragged devices (their ids, one a line): the video grid shows a device's first linked camera.</extracomment>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="241" />
+        <location filename="../../widgets/devices.py" line="245" />
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="241" />
+        <location filename="../../widgets/devices.py" line="245" />
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="241" />
+        <location filename="../../widgets/devices.py" line="245" />
         <source>Quality</source>
         <translation>质量</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="241" />
+        <location filename="../../widgets/devices.py" line="245" />
         <source>Last update</source>
         <translation>最后更新</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="280" />
+        <location filename="../../widgets/devices.py" line="285" />
         <source>Calculated points</source>
         <translation>计算点</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="304" />
+        <location filename="../../widgets/devices.py" line="309" />
         <source>good</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="305" />
+        <location filename="../../widgets/devices.py" line="310" />
         <source>stale</source>
         <translation>数据陈旧</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="306" />
-        <location filename="../../widgets/devices.py" line="312" />
+        <location filename="../../widgets/devices.py" line="311" />
+        <location filename="../../widgets/devices.py" line="317" />
         <source>comm fail</source>
         <translation>通讯中断</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="307" />
+        <location filename="../../widgets/devices.py" line="312" />
         <source>bad value</source>
         <translation>数值异常</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="311" />
+        <location filename="../../widgets/devices.py" line="316" />
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="311" />
+        <location filename="../../widgets/devices.py" line="316" />
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="311" />
+        <location filename="../../widgets/devices.py" line="316" />
         <source>ok</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/devices.py" line="312" />
+        <location filename="../../widgets/devices.py" line="317" />
         <source>no data yet</source>
         <translation>尚无数据</translation>
     </message>
@@ -1584,17 +1593,17 @@
         <translation>站点文件无法使用：</translation>
     </message>
     <message>
-        <location filename="../../widgets/launch.py" line="145" />
+        <location filename="../../widgets/launch.py" line="138" />
         <source>User name on %1:</source>
         <translation>%1 上的用户名：</translation>
     </message>
     <message>
-        <location filename="../../widgets/launch.py" line="149" />
+        <location filename="../../widgets/launch.py" line="142" />
         <source>Password of %1:</source>
         <translation>%1 的密码：</translation>
     </message>
     <message>
-        <location filename="../../widgets/launch.py" line="157" />
+        <location filename="../../widgets/launch.py" line="150" />
         <source>Signing in to the server failed:</source>
         <translation>登录服务器失败：</translation>
     </message>
@@ -1916,219 +1925,228 @@
         <translation>活动报警：%n 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="131" />
-        <location filename="../../widgets/main_window.py" line="389" />
-        <location filename="../../widgets/main_window.py" line="547" />
+        <location filename="../../widgets/main_window.py" line="134" />
+        <location filename="../../widgets/main_window.py" line="422" />
+        <location filename="../../widgets/main_window.py" line="582" />
         <source>SwitchRoom</source>
         <translation>SwitchRoom 配电房监控</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="95" />
+        <location filename="../../widgets/main_window.py" line="97" />
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="158" />
+        <location filename="../../widgets/main_window.py" line="161" />
         <source>Source: starting…</source>
         <translation>数据源：启动中…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="159" />
+        <location filename="../../widgets/main_window.py" line="162" />
         <source>Gateways: –</source>
         <translation>网关：–</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="160" />
+        <location filename="../../widgets/main_window.py" line="163" />
         <source>Database: –</source>
         <translation>数据库：–</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="166" />
+        <location filename="../../widgets/main_window.py" line="169" />
         <source>Not logged in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="175" />
+        <location filename="../../widgets/main_window.py" line="178" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="177" />
+        <location filename="../../widgets/main_window.py" line="180" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="183" />
+        <location filename="../../widgets/main_window.py" line="186" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="186" />
+        <location filename="../../widgets/main_window.py" line="189" />
         <source>&amp;Full screen</source>
         <translation>全屏(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="191" />
+        <location filename="../../widgets/main_window.py" line="194" />
         <source>&amp;Reset layout</source>
         <translation>恢复默认布局(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="196" />
+        <location filename="../../widgets/main_window.py" line="199" />
         <source>&amp;Theme</source>
         <translation>主题(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="198" />
+        <location filename="../../widgets/main_window.py" line="201" />
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="199" />
+        <location filename="../../widgets/main_window.py" line="202" />
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="207" />
+        <location filename="../../widgets/main_window.py" line="210" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="217" />
+        <location filename="../../widgets/main_window.py" line="220" />
         <source>&amp;Alarms</source>
         <translation>报警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="219" />
+        <location filename="../../widgets/main_window.py" line="222" />
         <source>Alarm &amp;list</source>
         <translation>报警列表(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="224" />
+        <location filename="../../widgets/main_window.py" line="227" />
         <source>&amp;Mute the alarm sound for 5 minutes</source>
         <translation>报警声静音 5 分钟(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="229" />
+        <location filename="../../widgets/main_window.py" line="232" />
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="231" />
+        <location filename="../../widgets/main_window.py" line="234" />
         <source>New &amp;trend</source>
         <translation>新建趋势(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="236" />
+        <location filename="../../widgets/main_window.py" line="239" />
         <source>&amp;Save trend as set…</source>
         <translation>保存趋势组(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="240" />
+        <location filename="../../widgets/main_window.py" line="243" />
         <source>&amp;Open trend set</source>
         <translation>打开趋势组(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="245" />
+        <location filename="../../widgets/main_window.py" line="248" />
         <source>&amp;User</source>
         <translation>用户(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="249" />
+        <location filename="../../widgets/main_window.py" line="252" />
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="128" />
+        <location filename="../../widgets/main_window.py" line="316" />
+        <source>Video</source>
+        <translation>视频监控</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="335" />
+        <source>This site has no camera %1.</source>
+        <translation>本站没有摄像机 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="131" />
         <source>SwitchRoom — %1</source>
         <translation>SwitchRoom — %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="265" />
+        <location filename="../../widgets/main_window.py" line="268" />
         <source>Overview</source>
         <translation>监控总览</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="272" />
+        <location filename="../../widgets/main_window.py" line="275" />
         <source>Single-line diagram</source>
         <translation>一次系统图</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="277" />
+        <location filename="../../widgets/main_window.py" line="280" />
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="284" />
+        <location filename="../../widgets/main_window.py" line="287" />
         <source>Alarms</source>
         <translation>报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="305" />
         <source>Camera %1: this console has no video pane yet.</source>
         <translation>摄像机 %1：本控制台暂无视频窗格。</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="320" />
+        <location filename="../../widgets/main_window.py" line="353" />
         <source>No single-line diagram shows this alarm's device.</source>
         <translation>没有一次系统图包含该报警的设备。</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="353" />
+        <location filename="../../widgets/main_window.py" line="386" />
         <source>direct</source>
         <translation>直连</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="355" />
+        <location filename="../../widgets/main_window.py" line="388" />
         <source>cloud</source>
         <translation>云端</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="358" />
+        <location filename="../../widgets/main_window.py" line="391" />
         <source>cloud (connection lost, reconnecting…)</source>
         <translation>云端（连接中断，正在重连…）</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="359" />
+        <location filename="../../widgets/main_window.py" line="392" />
         <source>Source: %1</source>
         <translation>数据源：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="366" />
+        <location filename="../../widgets/main_window.py" line="399" />
         <source>Gateways online: %1/%2</source>
         <translation>网关在线：%1/%2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="371" />
+        <location filename="../../widgets/main_window.py" line="404" />
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="372" />
+        <location filename="../../widgets/main_window.py" line="405" />
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="380" />
+        <location filename="../../widgets/main_window.py" line="413" />
         <source>Notification: %1</source>
         <translation>通知：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="417" />
+        <location filename="../../widgets/main_window.py" line="450" />
         <source>Trend %1</source>
         <translation>趋势 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="474" />
+        <location filename="../../widgets/main_window.py" line="507" />
         <source>Save trend set</source>
         <translation>保存趋势组</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="475" />
+        <location filename="../../widgets/main_window.py" line="508" />
         <source>Name of the set:</source>
         <translation>趋势组名称：</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="548" />
+        <location filename="../../widgets/main_window.py" line="583" />
         <source>The change takes effect when the console restarts.</source>
         <translation>更改将在监控软件重新启动后生效。</translation>
     </message>
@@ -3010,6 +3028,24 @@
     </message>
 </context>
 <context>
+    <name>Snapshot</name>
+    <message>
+        <location filename="../../widgets/video/snapshot.py" line="41" />
+        <source>Save snapshot</source>
+        <translation>保存快照</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/snapshot.py" line="43" />
+        <source>Images (*.png *.jpg *.jpeg)</source>
+        <translation>图片 (*.png *.jpg *.jpeg)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/snapshot.py" line="99" />
+        <source>The snapshot could not be saved: %1</source>
+        <translation>快照无法保存：%1</translation>
+    </message>
+</context>
+<context>
     <name>SourceBridge</name>
     <message>
         <location filename="../../widgets/bridge.py" line="247" />
@@ -3431,6 +3467,111 @@
         <location filename="../../widgets/topology/label_table.py" line="185" />
         <source>Remove a value label</source>
         <translation>删除数值标签</translation>
+    </message>
+</context>
+<context>
+    <name>VideoGrid</name>
+    <message>
+        <location filename="../../widgets/video/grid.py" line="67" />
+        <source>Snapshot saved: %1</source>
+        <translation>快照已保存：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/grid.py" line="205" />
+        <source>No picture to save yet.</source>
+        <translation>还没有可保存的画面。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/grid.py" line="213" />
+        <source>No picture to copy yet.</source>
+        <translation>还没有可复制的画面。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/grid.py" line="216" />
+        <source>Snapshot copied to the clipboard.</source>
+        <translation>快照已复制到剪贴板。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/grid.py" line="223" />
+        <source>Choose camera</source>
+        <translation>选择摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/grid.py" line="232" />
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/grid.py" line="236" />
+        <source>Snapshot to file…</source>
+        <translation>快照保存到文件…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/grid.py" line="239" />
+        <source>Copy snapshot</source>
+        <translation>复制快照</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/grid.py" line="243" />
+        <source>Full screen</source>
+        <translation>全屏</translation>
+    </message>
+</context>
+<context>
+    <name>VideoPane</name>
+    <message>
+        <location filename="../../widgets/video/pane.py" line="83" />
+        <source>1 camera</source>
+        <translation>1 画面</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/pane.py" line="83" />
+        <source>4 cameras</source>
+        <translation>4 画面</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/pane.py" line="83" />
+        <source>9 cameras</source>
+        <translation>9 画面</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/pane.py" line="86" />
+        <source>Camera list</source>
+        <translation>摄像机列表</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/pane.py" line="87" />
+        <source>Show or hide the list of cameras</source>
+        <translation>显示或隐藏摄像机列表</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/pane.py" line="108" />
+        <source>This site has no camera %1.</source>
+        <translation>本站没有摄像机 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>VideoTile</name>
+    <message>
+        <location filename="../../widgets/video/overlay.py" line="113" />
+        <source>Drag a camera here</source>
+        <translation>将摄像机拖到这里</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/tile.py" line="193" />
+        <source>Camera address unknown</source>
+        <extracomment>How long the reason a camera was brought up (an alarm's text) stays on its tile.</extracomment>
+        <translation>无法获得摄像机地址</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/tile.py" line="209" />
+        <source>Retrying in %1 s</source>
+        <translation>%1 秒后重试</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/tile.py" line="209" />
+        <source>Reconnecting…</source>
+        <translation>正在重新连接…</translation>
     </message>
 </context>
 <context>

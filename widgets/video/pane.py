@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QSplitter, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from app.sources.base import CameraInfo
 from widgets.video.camera_list import CameraList
@@ -63,7 +63,9 @@ class VideoPane(QWidget):
         self.splitter.addWidget(self.grid)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([160, 640])
+        # The list as wide as its longest name (within reason), the grid the rest.
+        wanted = min(260, max(120, self.camera_list.sizeHintForColumn(0) + 2 * self.camera_list.frameWidth() + 8))
+        self.splitter.setSizes([wanted, 640])
         self.list_action.toggled.connect(self.camera_list.setVisible)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
@@ -108,6 +110,17 @@ class VideoPane(QWidget):
             return None
         self.raise_requested.emit()
         return tile
+
+    def follow(self, dock: QDockWidget) -> None:
+        """Decode only while ``dock`` is in front: a dock tabbed away stays "visible" to Qt, but
+        its `visibilityChanged` says it is not seen (closed or floating docks as well)."""
+        dock.visibilityChanged.connect(self.set_on_screen)
+
+    @Slot(bool)
+    def set_on_screen(self, on: bool) -> None:
+        """Whether the pane can be seen: when not, every tile stops decoding; when again, the shown ones start."""
+        for tile in self.grid.tiles:
+            tile.set_on_screen(on)
 
     def set_grid_size(self, size: int) -> None:
         """1, 4 or 9 cells."""

@@ -123,11 +123,13 @@ class VideoTile(QWidget):
         self._status: StreamStatus | None = None
         self._status_at = 0.0  # monotonic time the status arrived (the retry countdown counts from it)
         self._frame: Frame | None = None
-        self.painted_seq = 0  # the seq of the frame painted last (tests, benches)
+        self.frames_painted = 0  # distinct frames painted so far, over every stream (tests, benches)
+        self._painted: Frame | None = None
         self._banner = ""
         self._banner_until = 0.0
         self._target = QSize(0, 0)  # a larger picture asked for while a full-screen view shows this camera
         self._stopping: list[threading.Thread] = []
+        self._on_screen = True  # False while the pane's dock is tabbed away (a tab behind is still "visible")
         self._tick = QTimer(self)  # the overlay's clock: retry countdown, banner expiry
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._on_tick)
@@ -150,7 +152,7 @@ class VideoTile(QWidget):
         self._status = None
         self.set_banner("")
         self.setToolTip(f"{camera.shown_name()} ({camera.id})" if camera else "")
-        if camera is not None and self.isVisible():
+        if camera is not None and self.isVisible() and self._on_screen:
             self._begin()
         self._retick()
         self.update()
@@ -195,14 +197,16 @@ class VideoTile(QWidget):
         words = state_words(status.state)
         if status.state is StreamState.LIVE:
             if status.width and status.height:
-                return [f"{words} · {status.width}×{status.height} · {status.fps:.0f} fps"]
+                words += f" · {status.width}×{status.height}"
+            if status.fps > 0:  # measured after the first second
+                words += f" · {status.fps:.0f} fps"
             return [words]
         lines = [words]
         if status.detail:
             lines.append(in_language(redact(status.detail)))
         left = self._retry_left()
         if left is not None:
-            lines.append(self.tr("Retrying in %1 s").replace("%1", str(left)))
+            lines.append(self.tr("Retrying in %1 s").replace("%1", str(left)) if left > 0 else self.tr("Reconnecting…"))
         return lines
 
     def status_text(self) -> str:
@@ -222,10 +226,23 @@ class VideoTile(QWidget):
 
     # -- the stream's life --------------------------------------------------------------------
 
+    def set_on_screen(self, on: bool) -> None:
+        """Whether the tile can be seen at all (its dock in front): a tile nobody sees does not decode."""
+        self._on_screen = on
+        if not on:
+            self._release()
+        elif self.camera is not None and self.stream is None and self.isVisible():
+            self._begin()
+
+    @property
+    def decoding(self) -> bool:
+        """Whether this tile has a stream now (shown, on screen, with a camera and its address)."""
+        return self.stream is not None
+
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         """Shown (again): start decoding."""
         super().showEvent(event)
-        if self.camera is not None and self.stream is None:
+        if self.camera is not None and self.stream is None and self._on_screen:
             self._begin()
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt's name
@@ -258,7 +275,7 @@ class VideoTile(QWidget):
         if camera != self.camera:
             return  # the cell shows another camera by now
         self._url, self._url_error = url, ""
-        if self.isVisible() and self.stream is None:
+        if self.isVisible() and self._on_screen and self.stream is None:
             self._begin()
         self.update()
 
@@ -301,7 +318,7 @@ class VideoTile(QWidget):
             return
         link.taken()
         frame = stream.latest()
-        if frame is None or (self._frame is not None and frame.seq == self._frame.seq):
+        if frame is None or frame is self._frame:
             return
         self._frame = frame
         self.update()
@@ -373,8 +390,9 @@ class VideoTile(QWidget):
         painter = QPainter(self)
         paint_tile(painter, QRectF(self.rect()), self, self.devicePixelRatioF())
         painter.end()
-        if self._frame is not None:
-            self.painted_seq = self._frame.seq
+        if self._frame is not None and self._frame is not self._painted:
+            self._painted = self._frame
+            self.frames_painted += 1
 
 
 def _stop(stream: CameraStream) -> None:
