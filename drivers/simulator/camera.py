@@ -166,8 +166,11 @@ class CameraServer:
             self._server.close()
         for session in list(self._sessions.values()):
             self.end_session(session)
+        tasks = [c.task for c in self._connections if c.task is not None]
         for conn in list(self._connections):
             conn.transport.abort()
+        if tasks:
+            await asyncio.wait(tasks, timeout=5.0)  # each ends when its connection_lost arrives
         for feed in self._feeds.values():
             feed.encoder.stop()
         loop = asyncio.get_running_loop()
@@ -409,7 +412,7 @@ class _Connection(asyncio.Protocol):
         self.server = server
         self.reader = MessageReader()
         self.sessions: set[str] = set()
-        self.queue: asyncio.Queue[Request | None] = asyncio.Queue()
+        self.queue: asyncio.Queue[Request | Malformed | None] = asyncio.Queue()
         self.task: asyncio.Task[None] | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -427,13 +430,7 @@ class _Connection(asyncio.Protocol):
         for message in self.reader.feed(data):
             if isinstance(message, Interleaved):
                 continue  # RTCP receiver reports: the touch above is all they are for
-            if isinstance(message, Malformed):
-                log.info("RTSP client %s: malformed request (%s) / 请求格式错误", self.peer_host, message.reason)
-                self.transport.write(response(400, message.cseq))
-                if message.fatal:
-                    self.transport.close()
-                continue
-            self.queue.put_nowait(message)
+            self.queue.put_nowait(message)  # malformed ones too: answers go out in request order
 
     async def _serve(self) -> None:
         """Requests in order (DESCRIBE may wait for the encoder's parameters)."""
@@ -441,6 +438,13 @@ class _Connection(asyncio.Protocol):
             req = await self.queue.get()
             if req is None:
                 return
+            if isinstance(req, Malformed):
+                log.info("RTSP client %s: malformed request (%s) / 请求格式错误", self.peer_host, req.reason)
+                self.transport.write(response(400, req.cseq))
+                if req.fatal:
+                    self.transport.close()
+                    return
+                continue
             try:
                 answer = await self.server.handle(self, req)
             except Exception:
