@@ -123,3 +123,62 @@ def test_digest_and_basic_guards():
     assert b.check("DESCRIBE", good) == (True, False)
     assert b.check("DESCRIBE", "Basic " + base64.b64encode(b"admin:nope").decode()) == (False, False)
     assert b.check("DESCRIBE", "Basic !!!") == (False, False)
+
+
+class FakeTransport:
+    """What a session needs of an asyncio transport: the backlog it reports and what it was given."""
+
+    def __init__(self) -> None:
+        self.backlog = 0
+        self.written: list[bytes] = []
+
+    def is_closing(self) -> bool:
+        return False
+
+    def get_write_buffer_size(self) -> int:
+        return self.backlog
+
+    def write(self, data: bytes) -> None:
+        self.written.append(data)
+
+
+class FakeConnection:
+    def __init__(self) -> None:
+        self.transport = FakeTransport()
+
+
+def rtp_of(written: list[bytes]) -> list[bytes]:
+    """The RTP packets inside interleaved frames."""
+    reader = MessageReader()
+    return [m.data for chunk in written for m in reader.feed(chunk) if isinstance(m, Interleaved)]
+
+
+def test_a_session_starts_at_a_keyframe_and_skips_to_the_next_when_its_viewer_lags():
+    from drivers.simulator.camera_encoder import AccessUnit
+    from drivers.simulator.camera_session import MAX_BACKLOG, CameraSession, Setup
+
+    sps, pps = nal(7, 10), nal(8, 4)
+    conn = FakeConnection()
+    session = CameraSession("s1", "CAM-1", conn, Setup(True, channels=(4, 5)), None)
+    p_frame = AccessUnit([nal(1, 300)], 1_000, False, 1)
+    bare_key = AccessUnit([nal(5, 3000)], 1_067, True, 2)  # an IDR without SPS/PPS in front
+
+    assert session.send(p_frame, sps, pps) is False
+    assert conn.transport.written == []  # a new viewer waits for a keyframe
+    session.send(bare_key, sps, pps)
+    r = Reassembly()
+    got = [n for packet in rtp_of(conn.transport.written) for n in r.push(payload_of(packet))]
+    assert got[:2] == [sps, pps] and got[2] == bare_key.nals[0]  # parameter sets put in front
+    assert conn.transport.written[0][:2] == b"$\x04"  # on its interleaved channel
+    conn.transport.written.clear()
+
+    conn.transport.backlog = MAX_BACKLOG + 1
+    assert session.send(p_frame, sps, pps) is True  # lagging: ask the encoder for a keyframe once
+    assert session.send(p_frame, sps, pps) is False
+    conn.transport.backlog = 0
+    session.send(p_frame, sps, pps)
+    assert conn.transport.written == []  # no broken picture after the skip
+    session.send(bare_key, sps, pps)
+    assert conn.transport.written and session.waiting_key is False
+    ts = {RtpHeader(p).timestamp for p in rtp_of(conn.transport.written)}
+    assert ts == {session.rtp_time(1_067)}
