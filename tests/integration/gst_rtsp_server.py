@@ -5,11 +5,13 @@ subprocess started by `tests.integration.rtsp_peers`; never imported by pytest (
 only in main()).
 
     /usr/bin/python3 tests/integration/gst_rtsp_server.py --port 8554 --mount /cam \
-        [--width 320 --height 240 --fps 25] [--user admin --password secret --auth basic|digest]
+        [--width 320 --height 240 --fps 25 --speed 0 --bitrate 2000]
+        [--user admin --password secret --auth basic|digest]
 
 Prints "ready <port>" on stdout once the server listens.  The picture is videotestsrc's SMPTE
-colour bars (is-live: frames at the given rate); x264enc with zerolatency and a key frame every
-second, so a client reconnecting sees a picture within a second.
+colour bars (is-live: frames at the given rate), still or scrolling `--speed` pixels a frame;
+x264enc with zerolatency and a key frame every second, so a client reconnecting sees a
+picture within a second.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ def main() -> int:
     parser.add_argument("--height", type=int, default=240)
     parser.add_argument("--fps", type=int, default=25)
     parser.add_argument("--pattern", default="smpte")
+    parser.add_argument("--speed", type=int, default=0, help="pixels a frame the picture scrolls (motion)")
+    parser.add_argument("--bitrate", type=int, default=2000, help="kbit/s")
     parser.add_argument("--user", default="")
     parser.add_argument("--password", default="")
     parser.add_argument("--auth", choices=("basic", "digest"), default="basic")
@@ -45,9 +49,9 @@ def main() -> int:
     server.set_service(str(args.port))
     factory = GstRtspServer.RTSPMediaFactory()
     factory.set_launch(
-        f"( videotestsrc is-live=true pattern={args.pattern} "
+        f"( videotestsrc is-live=true pattern={args.pattern} horizontal-speed={args.speed} "
         f"! video/x-raw,width={args.width},height={args.height},framerate={args.fps}/1,format=I420 "
-        f"! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={args.fps} bitrate=2000 "
+        f"! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={args.fps} bitrate={args.bitrate} "
         f"! video/x-h264,profile=baseline ! rtph264pay name=pay0 pt=96 config-interval=1 )"
     )
     factory.set_shared(True)

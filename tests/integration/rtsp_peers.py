@@ -84,15 +84,18 @@ class GstServer:
         width: int = 320,
         height: int = 240,
         fps: int = 25,
+        speed: int = 0,
+        bitrate: int = 2000,
     ) -> None:
         self.port = port or free_port()
         self.mount, self.user, self.password, self.auth = mount, user, password, auth
-        self.size, self.fps = (width, height), fps
+        self.size, self.fps, self.speed, self.bitrate = (width, height), fps, speed, bitrate
         self.process: subprocess.Popen[str] | None = None
 
     def start(self, timeout: float = 20.0) -> GstServer:
         command = [GST_PYTHON, str(GST_SCRIPT), "--port", str(self.port), "--mount", self.mount]
         command += ["--width", str(self.size[0]), "--height", str(self.size[1]), "--fps", str(self.fps)]
+        command += ["--speed", str(self.speed), "--bitrate", str(self.bitrate)]
         if self.user:
             command += ["--user", self.user, "--password", self.password, "--auth", self.auth]
         with tempfile.TemporaryFile("w+") as errors:  # a pipe nobody reads could fill and block the server

@@ -288,3 +288,55 @@ def test_stop_returns_while_the_open_blocks() -> None:
         finally:
             server.resume()
             cam.stop()
+
+
+def test_the_simulators_camera_streams_with_its_time_stamp() -> None:
+    """The demo's own RTSP server (drivers.simulator, Digest auth): the stamp drawn in the
+    picture reads back from our frames; a frozen camera is caught as stuck, a dropped
+    connection as ended, and both come back LIVE."""
+    from drivers.simulator import SimCamera
+    from drivers.simulator.camera_pattern import read_stamp
+    from drivers.simulator.camera_thread import serve_in_thread
+
+    camera = SimCamera("CAM-T", "camt", port=0, width=320, height=240, fps=15, username="admin", password=PASSWORD)
+    recorder = Recorder()
+    with serve_in_thread([camera]) as server:
+        assert probe(server.url("CAM-T", "admin", WRONG))[0] is StreamState.AUTH_FAILED
+        cam = stream(server.url("CAM-T", "admin", PASSWORD), recorder, stall_s=2.0)
+        try:
+            cam.start()
+            assert wait_for(lambda: (f := cam.latest()) is not None and f.seq >= 5, 20), cam.status
+            full = cam.full_frame()
+            stamp = read_stamp(full.image)
+            assert stamp is not None and stamp <= full.received_ms  # drawn before it was decoded
+            assert wait_for(lambda: (s := read_stamp(cam.full_frame().image)) is not None and s > stamp, 10)
+
+            server.freeze("CAM-T", True)  # sessions kept, nothing sent
+            assert wait_for(lambda: cam.status.state is StreamState.NO_SIGNAL, 20), cam.status
+            assert "stuck" in cam.status.detail
+            server.freeze("CAM-T", False)
+            assert wait_for(lambda: cam.status.state is StreamState.LIVE, 30), cam.status
+
+            live_at = cam.latest().seq
+            server.disconnect("CAM-T")  # the camera drops its viewers: the stream ended
+            assert wait_for(lambda: cam.status.state is not StreamState.LIVE, 20), cam.status
+            assert wait_for(lambda: cam.status.state is StreamState.LIVE and cam.latest().seq > live_at + 5, 30)
+        finally:
+            cam.stop()
+    states = recorder.states()
+    assert StreamState.NO_SIGNAL in states and StreamState.ENDED in states and states.count(StreamState.LIVE) >= 3
+
+
+def test_rtp_over_udp() -> None:
+    """transport="udp" (what "auto" falls back to): RTP over UDP from the simulator's camera."""
+    from drivers.simulator import SimCamera
+    from drivers.simulator.camera_thread import serve_in_thread
+
+    with serve_in_thread([SimCamera("CAM-U", "camu", port=0, width=320, height=240, fps=15)]) as server:
+        cam = stream(server.url("CAM-U"), transport="udp")
+        try:
+            cam.start()
+            assert wait_for(lambda: (f := cam.latest()) is not None and f.seq >= 10, 20), cam.status
+            assert cam.status.state is StreamState.LIVE and cam.status.detail == "RTSP over UDP"
+        finally:
+            cam.stop()

@@ -52,3 +52,22 @@ def test_transports_and_options() -> None:
     with pytest.raises(ValueError):
         transports_for("http")
     assert ffmpeg_options("udp").startswith("rtsp_transport;udp|")
+
+
+@pytest.mark.parametrize("size", [(640, 360), (633, 356), (1000, 562), (400, 225), (300, 169)])
+@pytest.mark.parametrize("period", [2, 4])
+def test_shrink_averages_fine_detail_as_inter_area_does(size, period) -> None:
+    """Black and white stripes (a fence, a cable tray) shrunk for a pane: as even as INTER_AREA
+    leaves them, never the moire of plain sampling."""
+    from app.video.capture import shrink
+
+    bgr = np.zeros((1080, 1920, 3), np.uint8)
+    for i in range(period // 2):
+        bgr[:, i::period] = 255
+    small = shrink(bgr, size)
+    area = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA)
+    nearest = cv2.resize(bgr, size, interpolation=cv2.INTER_NEAREST)
+    assert small.shape == area.shape == (size[1], size[0], 3)
+    assert abs(small.mean() - 127.5) < 3
+    assert small.std() <= area.std() + 3, (small.std(), area.std())
+    assert nearest.std() > 100  # the pattern does alias when sampled: the test can fail
