@@ -140,6 +140,7 @@ class DirectSource(CameraDesk, DataSource):
 
     async def stop(self) -> None:
         """Stop field I/O, then commit everything received and close the historian."""
+        self.snapshots.refuse()
         if self.scan is not None:  # first: the simulator's hang-ups must not read as comm loss
             await self.scan.stop()
             self.scan = None

@@ -80,7 +80,7 @@ class AlarmSnapshots:
         self._pictures: dict[str, _Picture] = {}  # camera id -> its newest picture (or the one under way)
         self._tasks: set[asyncio.Task[None]] = set()
         self._last_prune = 0.0
-        self._open = False
+        self._taking = False  # from start() to refuse()/stop()
         self.error = ""  # what went wrong storing the last snapshot, in words ("" when all is well)
 
     # -- life (on the loop) ---------------------------------------------------------------------
@@ -88,13 +88,17 @@ class AlarmSnapshots:
     async def start(self) -> None:
         """Open the store (migrating the schema like the journal does)."""
         await asyncio.get_running_loop().run_in_executor(self._db, self.store.open)
-        self._open = True
+        self._taking = True
+
+    def refuse(self) -> None:
+        """Take no new pictures: the plant is stopping (its hang-ups raise alarms no camera need show)."""
+        self._taking = False
 
     async def stop(self) -> None:
         """Finish the pictures under way (each is bounded by its timeout), store them, close the store."""
+        self._taking = False
         if self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
-        self._open = False
         await asyncio.get_running_loop().run_in_executor(self._db, self.store.close)
         self._grabber.shutdown(wait=False)
         self._db.shutdown(wait=True)
@@ -103,7 +107,7 @@ class AlarmSnapshots:
 
     def submit(self, events: list[AlarmEvent]) -> None:
         """An `AlarmCore` sink: a picture for every raised alarm that concerns a camera at its level."""
-        if not self._open or not self.cameras:
+        if not self._taking or not self.cameras:
             return
         for event in events:
             if event.change is not Change.RAISED:

@@ -27,14 +27,17 @@ from app.alarms.model import Alarm, AlarmEvent, JournalQuery
 from app.auth import Permission
 from app.model import Sample
 from app.sources.base import SiteModel
+from app.video.snapshot_store import SnapshotInfo
 from widgets.auth.permissions import allowed
 from widgets.bridge import SourceBridge, describe
+from widgets.video.snapshot_view import SnapshotView
 
 from .active import ActiveAlarms, snapshot
 from .banner import AlarmBanner
 from .dialogs import AckDialog, ShelveDialog
 from .operator import operator_name
 from .popup import CriticalPopup
+from .snapshots import SnapshotMarks
 from .sound import AlarmSound
 from .table import AlarmList
 from .words import chinese, level_word, local_time, message
@@ -77,6 +80,8 @@ class AlarmConsole(QObject):
         self.banner = AlarmBanner(self.sound, tz, self.device_name, self.is_point, window)
         self.popup = CriticalPopup(tz, self.device_name, window)
         self.list: AlarmList | None = None
+        self.snapshots = SnapshotMarks(bridge, self)
+        self.snapshot_view: SnapshotView | None = None  # the snapshot dialog opened last (tests look at it)
         self.dialog: AckDialog | ShelveDialog | None = None  # the dialog open now (tests answer it)
         self.flood: FloodSummary | None = None
         self._flood_asked = False
@@ -109,6 +114,10 @@ class AlarmConsole(QObject):
         lst.unshelve_requested.connect(self.unshelve)
         lst.trend_requested.connect(self._trend)
         lst.record_requested.connect(self.open_fault_record)
+        lst.snapshot_requested.connect(self.open_snapshot)
+        lst.use_snapshots(self.snapshots.of)
+        self.snapshots.set_cameras(site.cameras)
+        self.snapshots.changed.connect(lst.snapshots_changed)
         lst.history_requested.connect(self.search)
         lst.export_requested.connect(self.export)
         self.bridge.request(snapshot, lambda answer: self.active.load(*answer), self._failed("read the active alarms"))
@@ -151,6 +160,7 @@ class AlarmConsole(QObject):
     def _changed(self, ids: set[int]) -> None:
         if self.list is not None:
             self.list.apply(ids, self.active.alarms)
+            self.snapshots.watch(a for a in (self.active.get(i) for i in ids) if a is not None)
         self._refresh()
 
     def _raised(self, alarms: list[Alarm]) -> None:
@@ -267,6 +277,7 @@ class AlarmConsole(QObject):
             "read the active alarms": self.tr("Could not read the active alarms: %1"),
             "search": self.tr("Could not search the journal: %1"),
             "record": self.tr("Could not open the fault record: %1"),
+            "snapshot": self.tr("Could not open the snapshot: %1"),
         }[what]
 
         def report(exc: Exception) -> None:
@@ -287,6 +298,7 @@ class AlarmConsole(QObject):
         def done(entries: list[JournalEntry]) -> None:
             if lst is not None:
                 lst.show_history(entries)
+                self.snapshots.watch(entries)
 
         def failed(exc: Exception) -> None:
             if lst is not None:
@@ -315,6 +327,29 @@ class AlarmConsole(QObject):
         title = self.tr("Fault record %1 (%2)").replace("%1", str(header.id)).replace(
             "%2", local_time(header.trigger_ts, self.tz))  # fmt: skip
         self._open_record(title, samples, header.started, header.ends, point)
+
+    def open_snapshot(self, alarm_id: int) -> None:
+        """Open the pictures an alarm's cameras gave (asked of the source when the list has none yet)."""
+        known = self.snapshots.of(alarm_id)
+        if known:
+            self._show_snapshots(alarm_id, known)
+            return
+        self.bridge.request(lambda source: source.alarm_snapshots(alarm_id),
+                            lambda found: self._show_snapshots(alarm_id, found), self._failed("snapshot"))
+
+    def _show_snapshots(self, alarm_id: int, found: list[SnapshotInfo]) -> None:
+        if not found:
+            self.message.emit(self.tr("Alarm %1 has no snapshot.").replace("%1", str(alarm_id)))
+            return
+        alarm = self.active.get(alarm_id)
+        title = self.tr("Snapshot of alarm %1").replace("%1", str(alarm_id))
+        if alarm is not None:
+            title += f" — {message(alarm)}"
+        names = self.list.name if self.list is not None else (lambda _kind, ident: ident or "")
+        view = SnapshotView(self.bridge, found, lambda camera: names("camera", camera), self.tz, self.window,
+                            title=title)
+        self.snapshot_view = view
+        view.show()
 
     def export(self, path: str, rows: list, title: str, filters: str) -> threading.Thread:
         """Write ``rows`` to the Excel file ``path`` on a thread of its own; `exported` says how it went."""

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QSortFilterProxyModel,
     Qt,
     QTimer,
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -49,9 +51,11 @@ from app.alarms.journal import JournalEntry
 from app.alarms.model import Alarm, AlarmState, JournalQuery
 from app.auth import Permission
 from app.sources.base import SiteModel
+from app.video.snapshot_store import SnapshotInfo
 from widgets.auth.permissions import allowed
 from widgets.auth.permissions import current as current_permissions
 
+from .snapshots import mark_icon, mark_tooltip
 from .words import (
     HELD_COLOUR,
     LEVEL_FILL,
@@ -71,9 +75,10 @@ PAGE_SIZE = 500  # journal rows per history page
 Row = Alarm | JournalEntry
 
 # Column keys; the header words are in `AlarmTableModel.header`.
-ACTIVE_COLUMNS = ("time", "level", "state", "room", "device", "point", "message", "value", "user", "comment")
-HISTORY_COLUMNS = ("time", "level", "change", "state", "room", "device", "point", "message", "value", "user",
-                   "comment")  # fmt: skip
+ACTIVE_COLUMNS = ("time", "level", "snapshot", "state", "room", "device", "point", "message", "value", "user",
+                  "comment")  # fmt: skip
+HISTORY_COLUMNS = ("time", "level", "snapshot", "change", "state", "room", "device", "point", "message", "value",
+                   "user", "comment")  # fmt: skip
 
 #: Time-range choices of the filter: (key, hours back; None: any time / custom).
 TIME_RANGES = (("any", None), ("hour", 1), ("day", 24), ("week", 24 * 7), ("month", 24 * 30), ("custom", None))
@@ -119,6 +124,7 @@ class AlarmTableModel(QAbstractTableModel):
         self.columns = columns
         self.tz = tz
         self.names = names  # ("room"|"device", id) -> name in the console's language
+        self.snapshots: Callable[[int], list[SnapshotInfo]] = lambda _alarm_id: []  # the marks (AlarmList sets it)
         self.rows: list[Row] = []
         self._index: dict[int, int] = {}  # alarm id -> row (active tab only)
         self.sort_column = 0
@@ -215,7 +221,7 @@ class AlarmTableModel(QAbstractTableModel):
             "time": self.tr("Time"), "level": self.tr("Level"), "state": self.tr("State"),
             "change": self.tr("Change"), "room": self.tr("Room"), "device": self.tr("Device"),
             "point": self.tr("Point"), "message": self.tr("Message"), "value": self.tr("Value"),
-            "user": self.tr("User"), "comment": self.tr("Comment / reason"),
+            "user": self.tr("User"), "comment": self.tr("Comment / reason"), "snapshot": self.tr("Snapshot"),
         }  # fmt: skip
         return words[key]
 
@@ -233,6 +239,8 @@ class AlarmTableModel(QAbstractTableModel):
         key = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self.text(row, key)
+        if key == "snapshot":
+            return self._snapshot_mark(row, role)
         held = _held(row)
         if role == Qt.ItemDataRole.BackgroundRole and key == "level":
             return _brush(LEVEL_FILL.get(_row_level(row), HELD_COLOUR))
@@ -289,6 +297,27 @@ class AlarmTableModel(QAbstractTableModel):
             return row.ack_comment or ""
         return ""
 
+    def _snapshot_mark(self, row: Row, role: int) -> object:
+        """The camera mark of an alarm with snapshots (grey when no camera gave a picture) and its tooltip."""
+        shots = self.snapshots(_alarm_id(row))
+        if not shots:
+            return None
+        if role == Qt.ItemDataRole.DecorationRole:
+            return mark_icon(any(s.has_picture for s in shots))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return mark_tooltip(shots, lambda camera: self.names("camera", camera))
+        return None
+
+    def refresh_snapshots(self, alarm_ids: set[int]) -> None:
+        """The marks of these alarms changed: repaint their snapshot cells."""
+        if "snapshot" not in self.columns:
+            return
+        column = self.columns.index("snapshot")
+        for i, row in enumerate(self.rows):
+            if _alarm_id(row) in alarm_ids:
+                cell = self.index(i, column)
+                self.dataChanged.emit(cell, cell, [Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole])
+
     def _sort_key(self, row: Row, key: str) -> object:
         if key == "time":
             return row.ts if isinstance(row, JournalEntry) else row.raised_at
@@ -296,7 +325,14 @@ class AlarmTableModel(QAbstractTableModel):
             return int(row.level)
         if key == "value":
             return row.value if row.value is not None else float("-inf")
+        if key == "snapshot":
+            shots = self.snapshots(_alarm_id(row))
+            return (any(s.has_picture for s in shots), bool(shots))
         return self.text(row, key)
+
+
+def _alarm_id(row: Row) -> int:
+    return row.alarm_id if isinstance(row, JournalEntry) else row.id
 
 
 def _held(row: Row) -> bool:
@@ -381,6 +417,7 @@ class AlarmList(QWidget):
     unshelve_requested = Signal(object)  # list[int]
     trend_requested = Signal(str)
     record_requested = Signal(int)  # alarm id: open its fault record
+    snapshot_requested = Signal(int)  # alarm id: view the pictures its cameras gave
     replay_requested = Signal(object)  # the Alarm or JournalEntry: replay its diagram at its raise time
     history_requested = Signal(object)  # JournalQuery
     export_requested = Signal(str, object, str, str)  # path, rows shown, title, filters in words
@@ -391,6 +428,7 @@ class AlarmList(QWidget):
         self.tz = tz
         self._rooms = {r.id: (r.name, r.name_en) for r in site.rooms}
         self._devices = {d.id: (d.name, d.name_en) for d in site.devices}
+        self._cameras = {c.id: (c.name, c.name_en) for c in site.cameras}
         self._page = 0
         self._more = False
 
@@ -450,7 +488,7 @@ class AlarmList(QWidget):
         """A room's or device's name in the console's language (its id when unknown)."""
         if not ident:
             return ""
-        names = (self._rooms if kind == "room" else self._devices).get(ident)
+        names = {"room": self._rooms, "camera": self._cameras}.get(kind, self._devices).get(ident)
         if names is None:
             return ident
         zh, en = names
@@ -469,14 +507,16 @@ class AlarmList(QWidget):
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        widths = {"time": 150, "level": 90, "state": 150, "change": 100, "room": 110, "device": 170, "point": 140,
-                  "message": 320, "value": 70, "user": 90}  # fmt: skip
+        widths = {"time": 150, "level": 90, "snapshot": 64, "state": 150, "change": 100, "room": 110, "device": 170,
+                  "point": 140, "message": 320, "value": 70, "user": 90}  # fmt: skip
         source = model.sourceModel()
         assert isinstance(source, AlarmTableModel)
         for i, key in enumerate(source.columns):
             if key in widths:
                 view.setColumnWidth(i, widths[key])
-        view.doubleClicked.connect(lambda _=None: self._trend())
+        view.doubleClicked.connect(self._double_clicked)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(lambda pos, v=view: self._context_menu(v, pos))
         view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         return view
 
@@ -746,6 +786,50 @@ class AlarmList(QWidget):
         rows = self.selected_rows()
         if rows:
             self.trend_requested.emit(rows[0].point)
+
+    # -- snapshots ---------------------------------------------------------------------------------
+
+    def use_snapshots(self, lookup: Callable[[int], list[SnapshotInfo]]) -> None:
+        """Where the marks come from: the snapshots known for an alarm id (`SnapshotMarks.of`)."""
+        self.active_model.snapshots = self.history_model.snapshots = lookup
+
+    def snapshots_changed(self, alarm_ids: set[int]) -> None:
+        """The marks of these alarms changed."""
+        self.active_model.refresh_snapshots(alarm_ids)
+        self.history_model.refresh_snapshots(alarm_ids)
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        """On the snapshot mark: view the snapshot; elsewhere: the trend, as before."""
+        model = index.model()
+        source = model.sourceModel() if isinstance(model, QSortFilterProxyModel) else None
+        if isinstance(source, AlarmTableModel) and source.columns[index.column()] == "snapshot":
+            row = source.rows[model.mapToSource(index).row()]  # type: ignore[union-attr]
+            if source.snapshots(self._alarm_id(row)):
+                self.snapshot_requested.emit(self._alarm_id(row))
+                return
+        self._trend()
+
+    def _context_menu(self, view: QTableView, pos: QPoint) -> QMenu | None:
+        """View snapshot, Trend, Fault record for the row under the pointer."""
+        index = view.indexAt(pos)
+        if not index.isValid():
+            return None
+        if not view.selectionModel().isRowSelected(index.row(), index.parent()):
+            view.selectRow(index.row())
+        rows = self.selected_rows()
+        if not rows:
+            return None
+        alarm_id = self._alarm_id(rows[0])
+        menu = QMenu(self)
+        snapshot = menu.addAction(self.tr("View snapshot"))
+        snapshot.setEnabled(bool(self.active_model.snapshots(alarm_id)))
+        snapshot.triggered.connect(lambda: self.snapshot_requested.emit(alarm_id))
+        menu.addAction(self.tr("Trend"), self._trend)
+        menu.addAction(self.tr("Fault record"), self._record)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.context_menu = menu  # tests find it here
+        menu.popup(view.viewport().mapToGlobal(pos))
+        return menu
 
     def _record(self) -> None:
         rows = self.selected_rows()

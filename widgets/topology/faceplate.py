@@ -129,12 +129,14 @@ class Faceplate(QDialog):
         return ordered[:MAIN_POINTS]
 
     def _cameras(self) -> list[CameraInfo]:
-        """Cameras that name the device first, then those of its room."""
+        """Cameras linked to the device first, then those linked to its room, then those standing in it."""
         if self.device is None:
             return []
+        room = self.device.room
         named = [c for c in self.site.cameras if self.device.id in c.devices]
-        room = [c for c in self.site.cameras if c not in named and self.device.room and c.room == self.device.room]
-        return named + room
+        linked = [c for c in self.site.cameras if c not in named and room and room in c.rooms]
+        standing = [c for c in self.site.cameras if c not in named and c not in linked and room and c.room == room]
+        return named + linked + standing
 
     def _build(self) -> None:
         self.title = QLabel(self)
