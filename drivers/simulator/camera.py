@@ -26,9 +26,17 @@ Public API::
     url = server.url("CAM-1")                # rtsp://127.0.0.1:<port>/cam1
     await server.stop()                      # closes every session, stops every encoder
 
-    # synchronous tests (its own event loop in a thread)
+    # synchronous tests (its own event loop in a thread); serve_in_thread(cameras, host="127.0.0.1",
+    # port=0, *, tz=None, session_timeout=60.0) yields a ThreadedCameraServer with .port, .url()
+    # and the test controls below
     with serve_in_thread([SimCamera("CAM-1", "cam1", width=320, height=240)]) as server:
         cv2.VideoCapture(server.url("CAM-1"), cv2.CAP_FFMPEG)
+        server.url("CAM-1", "admin", "pw")  # rtsp://admin:pw@127.0.0.1:<port>/cam1 (percent-encoded)
+    # a server "killed and restarted": leave the block, then serve again on the same port
+    with serve_in_thread(cameras, port=port_of_the_first): ...
+
+A camera's own ``host``/``port`` fields are ignored by a server made directly (the server's
+own are used); `Simulator` groups its plant's cameras by them, one server per host and port.
 
 Test controls (thread-safe through `serve_in_thread`'s server; on the loop otherwise):
 ``viewers(id)`` playing sessions, ``encoding(id)`` whether its encoder runs, ``frames(id)``
