@@ -34,7 +34,7 @@ from app.diagram.replay import diagram_for
 from app.diagram.symbols import load_library
 from app.model import Sample
 from app.process import settle_after_start
-from app.sources.base import DataSource, SourceStatus
+from app.sources.base import CameraInfo, DataSource, SourceStatus
 from drivers.link import LinkEvent, LinkState
 from widgets import runtime, settings
 from widgets.alarms import AlarmConsole
@@ -47,6 +47,8 @@ from widgets.overview import OverviewView
 from widgets.topology.pane import DiagramPane
 from widgets.topology.replay import replay_alarm
 from widgets.trends import TrendSetError, TrendView
+from widgets.video.pane import VideoPane
+from widgets.video.urls import via_bridge
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +102,7 @@ class MainWindow(QMainWindow):
         self.overview: OverviewView | None = None
         self.browser: DeviceBrowser | None = None
         self.diagrams: DiagramPane | None = None
+        self.video: VideoPane | None = None  # only on a site with cameras
         self._replays: list[QWidget] = []
         self._was_connected: bool | None = None  # the source's connection at the last status (cloud outages)
 
@@ -285,8 +288,11 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(alarm_dock, self._docks["log"])
         QTimer.singleShot(0, alarm_dock.raise_)  # once the tabs exist: alarms in front of the log
         self.view_menu.addAction(alarm_dock.toggleViewAction())
+        self._add_video(site.cameras)
         self._default_state = self.saveState()
         self._restore_layout()
+        if self.video is not None:
+            self.video.restore_layout_state(settings.value(settings.VIDEO_LAYOUT))
         if self.bridge.latest:
             self._on_samples(dict(self.bridge.latest))
         self._reopen_trends()
@@ -299,11 +305,38 @@ class MainWindow(QMainWindow):
         if self.browser is not None:
             self.browser.select_device(device)
 
-    def _show_camera(self, camera: str) -> None:
-        """A faceplate asked for a camera: until the console has a video pane, say where it is."""
+    def _add_video(self, cameras: list[CameraInfo]) -> None:
+        """The video pane, docked right of the plant's pictures (a site without cameras has none)."""
+        if not cameras:
+            return
+        self.video = VideoPane(cameras, via_bridge(self.bridge), self)
+        self.video.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.video.raise_requested.connect(self._raise_video)
+        dock = self._dock("video", "", self.video, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._t(dock.setWindowTitle, QT_TRANSLATE_NOOP("MainWindow", "Video"))
+        self.video.follow(dock)  # a dock tabbed away or closed stops decoding
+        self.resizeDocks([dock], [560], Qt.Orientation.Horizontal)
+        self.view_menu.addAction(dock.toggleViewAction())
+
+    def _raise_video(self) -> None:
+        dock = self._docks.get("video")
+        if dock is not None:
+            dock.show()
+            dock.raise_()
+            if dock.isFloating():
+                dock.activateWindow()
+
+    def show_camera(self, camera: str, reason: str = "") -> None:
+        """Bring the video pane forward showing ``camera`` (an alarm's popup, a faceplate), ``reason`` on it."""
+        if self.video is not None:
+            self.video.show_camera(camera, reason)
+            return
         self.statusBar().showMessage(
-            QCoreApplication.translate("MainWindow", "Camera %1: this console has no video pane yet.")
-            .replace("%1", camera), 10_000)
+            QCoreApplication.translate("MainWindow", "This site has no camera %1.").replace("%1", camera), 10_000)
+
+    def _show_camera(self, camera: str) -> None:
+        """A faceplate asked for a camera."""
+        self.show_camera(camera)
 
     def replay_alarm(self, row: Alarm | JournalEntry) -> None:
         """Post-fault replay at an alarm: the site's diagrams are fetched and parsed off the GUI thread,
@@ -534,6 +567,8 @@ class MainWindow(QMainWindow):
         """Remember the window's geometry and the docks' arrangement for this user."""
         settings.set_value(settings.WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))
         settings.set_value(settings.WINDOW_STATE, bytes(self.saveState().data()))
+        if self.video is not None:
+            settings.set_value(settings.VIDEO_LAYOUT, self.video.layout_state())
 
     def _choose(self, setting: settings.Setting, value: str) -> None:
         settings.set_value(setting, value)
@@ -551,6 +586,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Save the layout and the open trends on the way out."""
         self.save_layout()
+        if self.video is not None:
+            self.video.shutdown()
         self.alarms.stop()
         self._remember_open_trends()
         self.log_view.uninstall()

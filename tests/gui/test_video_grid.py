@@ -126,6 +126,7 @@ def test_layout_saved_and_restored_through_the_settings(qtbot, pane, tmp_path):
 def test_a_missing_or_unreadable_layout_shows_the_sites_first_cameras(qtbot, pane):
     pane.restore_layout_state("")
     assert pane.grid.size == 4 and cells(pane)[:4] == ["CAM-1", "CAM-2", "CAM-3", None]
+    assert not pane.list_action.isChecked()  # folded: the grid gets the dock's width
     pane.grid.put(0, None)
     pane.restore_layout_state("{not json")
     assert cells(pane)[0] == "CAM-1"

@@ -111,6 +111,7 @@ def test_two_live_cameras_in_a_4_grid_in_chinese(qtbot):
         urls = {"CAM-1": server.url("CAM-1"), "CAM-2": server.url("CAM-2", "admin", PASSWORD)}
         with pane_on(qtbot, urls) as pane:
             pane.restore_layout_state("")  # the default: the site's first cameras
+            pane.list_action.setChecked(True)
             pane.grid.put(2, None)
             pane.grid.put(3, None)
             pane.show()

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QPoint, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
+from PySide6.QtCore import QCoreApplication, QPoint, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPixmap
 
 from app.video.model import Frame, StreamState
 from widgets.runtime import names_language
@@ -71,12 +71,41 @@ def paint_tile(painter: QPainter, area: QRectF, tile: VideoTile, ratio: float) -
         image = frame_image(frame)
         height, width = frame.image.shape[:2]
         target = fit(width, height, area)
-        if abs(target.width() * ratio - width) > 1 or abs(target.height() * ratio - height) > 1:
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)  # only when it is not 1:1
-        painter.drawImage(target, image)
+        if abs(target.width() * ratio - width) <= 1 and abs(target.height() * ratio - height) <= 1:
+            # Scaled in the worker to this size already: a plain copy at a whole pixel, no scaling
+            # (a fractional target rectangle would send every pixel through the scaler).
+            image.setDevicePixelRatio(ratio)
+            painter.drawImage(QPointF(round(target.x() * ratio) / ratio, round(target.y() * ratio) / ratio), image)
+        else:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawImage(target, image)
         if not live:
             painter.fillRect(target, QColor(0, 0, 0, 140))  # an old picture, dimmed: not what is there now
-    paint_overlay(painter, area, tile, has_picture=frame is not None)
+    painter.drawPixmap(area.topLeft(), overlay(tile, area.size().toSize(), ratio, has_picture=frame is not None))
+
+
+def overlay(tile: VideoTile, size: QSize, ratio: float, *, has_picture: bool) -> QPixmap:
+    """The words over a tile as a transparent pixmap, drawn again only when they change.
+
+    Painted 25 times a second per camera, the overlay would cost a few dozen painter calls
+    each time, every one a release and re-take of the interpreter lock against nine decoding
+    threads; its words change about once a second."""
+    status = tile.status
+    key = (size.width(), size.height(), ratio, has_picture, tile.camera, tile.camera and tile.camera.shown_name(),
+           tile.banner, status.state if status is not None else None, tuple(tile.status_lines()))  # fmt: skip
+    cached = tile.overlays.get((size.width(), size.height()))
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    pixmap = QPixmap(round(size.width() * ratio), round(size.height() * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    paint_overlay(painter, QRectF(0, 0, size.width(), size.height()), tile, has_picture=has_picture)
+    painter.end()
+    if len(tile.overlays) > 2:  # the tile's own size and a full-screen view's
+        tile.overlays.clear()
+    tile.overlays[(size.width(), size.height())] = (key, pixmap)
+    return pixmap
 
 
 def _box(painter: QPainter, text: str, font: QFont, where: QPoint, colour: QColor, max_width: int,
@@ -102,14 +131,15 @@ def paint_overlay(painter: QPainter, area: QRectF, tile: VideoTile, *, has_pictu
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     rect = area.toRect()
     base = QFont(tile.font())
-    size = max(9.0, min(14.0, rect.height() / 22))
+    size = max(8.0, min(14.0, rect.height() / 22, rect.width() / 26))  # a narrow cell gets smaller words
     base.setPointSizeF(size)
     margin = max(4, round(size * 0.5))
     inner = rect.width() - 2 * margin
     if tile.camera is None:
         painter.setFont(base)
         painter.setPen(QColor("#9aa4ad"))
-        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter),
+        painter.drawText(rect.adjusted(margin, margin, -margin, -margin),
+                         int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
                          QCoreApplication.translate("VideoTile", "Drag a camera here"))  # fmt: skip
         return
     top = rect.top() + margin

@@ -147,7 +147,9 @@ class VideoPane(QWidget):
             self.list_action.setChecked(data["list"])
 
     def default_layout(self) -> None:
-        """The site's first cameras in a grid that holds them (at most 9)."""
+        """The site's first cameras in a grid that holds them (at most 9), the list folded away
+        (the grid gets the dock's width; the toolbar's button shows the list)."""
+        self.list_action.setChecked(False)
         count = len(self.cameras)
         self.grid.set_size(1 if count <= 1 else 4 if count <= 4 else 9)
         for cell, camera in enumerate(self.cameras[: self.grid.size]):

@@ -31,6 +31,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPixmap,
     QResizeEvent,
     QShowEvent,
 )
@@ -125,6 +126,7 @@ class VideoTile(QWidget):
         self._frame: Frame | None = None
         self.frames_painted = 0  # distinct frames painted so far, over every stream (tests, benches)
         self._painted: Frame | None = None
+        self.overlays: dict[tuple[int, int], tuple[object, QPixmap]] = {}  # the overlay drawn, per size (overlay.py)
         self._banner = ""
         self._banner_until = 0.0
         self._target = QSize(0, 0)  # a larger picture asked for while a full-screen view shows this camera
