@@ -24,6 +24,10 @@ from app.reports.table import Cancelled, Chart, Column, Report, ReportTable
 from app.sources.base import DataSource, SiteModel
 
 QUARTER_MS = 15 * 60_000
+DAY_MS = 86_400_000
+#: Up to this range the reading report splits by tariff period (read from 15-minute data); beyond
+#: it, it reads daily rollups and gives totals (the monthly bill report splits each month).
+SPLIT_MAX_MS = 92 * DAY_MS
 Interval = Literal["15m", "hour", "day", "month", "year"]
 _STEP_MS = {"15m": QUARTER_MS, "hour": 3_600_000}
 
@@ -96,16 +100,18 @@ def register_of(h: History) -> Register:
 
 async def read_registers(source: DataSource, meters: Sequence[Meter], start_ms: int, end_ms: int,
                          cancelled: Callable[[], bool] | None = None,
-                         progress: Callable[[int, int | None], None] | None = None) -> dict[str, Register]:
-    """Every meter's register over the range (plus a quarter hour before, for the first interval's start)."""
-    first = start_ms - QUARTER_MS
-    max_points = math.ceil((end_ms + QUARTER_MS - first) / QUARTER_MS)
+                         progress: Callable[[int, int | None], None] | None = None,
+                         step_ms: int = QUARTER_MS) -> dict[str, Register]:
+    """Every meter's register over the range at ``step_ms`` resolution (15-minute or daily rollups,
+    or raw readings when there are fewer), from one step before the start to one after the end."""
+    first = start_ms - step_ms
+    max_points = math.ceil((end_ms + step_ms - first) / step_ms)
     out: dict[str, Register] = {}
     points = [m.point for m in meters]
     for i in range(0, len(points), 100):
         if cancelled is not None and cancelled():
             raise Cancelled()
-        for h in await source.histories(points[i:i + 100], first, end_ms + QUARTER_MS, max_points, rows=False):
+        for h in await source.histories(points[i:i + 100], first, end_ms + step_ms, max_points, rows=False):
             out[h.point] = register_of(h)
         if progress is not None:
             progress(min(i + 100, len(points)), len(points))
@@ -124,9 +130,14 @@ def _remark(flags: Flag, language: str) -> str:
 
 
 def reading_table(tariff: Tariff, meters: Sequence[Meter], registers: dict[str, Register], start_ms: int,
-                  end_ms: int, language: str = "zh") -> ReportTable:
-    """The meter-reading report (抄表报表): one row per meter — energy, split by period, cost."""
+                  end_ms: int, language: str = "zh", split: bool = True) -> ReportTable:
+    """The meter-reading report (抄表报表): one row per meter — energy, split by period, cost.
+
+    ``split=False`` (registers read from daily rollups) gives the readings and totals only.
+    """
     zh = language == "zh"
+    if not split:
+        return _totals_table(meters, registers, start_ms, end_ms, language)
     period_cols = [Column(f"kwh_{p.value}", f"{p.words[0]}电量" if zh else f"{p.words[1]} energy", "kWh",
                           "#,##0.00", 12, "sum") for p in Period]
     columns = [
@@ -165,6 +176,30 @@ def reading_table(tariff: Tariff, meters: Sequence[Meter], registers: dict[str, 
     return ReportTable("抄表" if zh else "Readings", columns, rows(),
                        charts=[Chart("bar", "分时电量" if zh else "Energy by period", "meter",
                                      tuple(c.key for c in period_cols), "kWh")])
+
+
+def _totals_table(meters: Sequence[Meter], registers: dict[str, Register], start_ms: int, end_ms: int,
+                  language: str) -> ReportTable:
+    zh = language == "zh"
+    columns = [Column("meter", "电表" if zh else "Meter", width=24),
+               Column("first", "起始读数" if zh else "First reading", "kWh", "#,##0.00", 14),
+               Column("last", "截止读数" if zh else "Last reading", "kWh", "#,##0.00", 14),
+               Column("kwh", "用电量" if zh else "Energy", "kWh", "#,##0.00", 14, "sum"),
+               Column("remark", "备注" if zh else "Remark", width=30)]
+
+    def rows() -> Iterable[list[object]]:
+        for m in meters:
+            reg = registers.get(m.point, Register([], []))
+            total, flags = reg.between(np.asarray([start_ms]), np.asarray([end_ms])).total()
+            if Flag.NO_DATA in flags and not total:
+                yield [m.name, None, None, None, _remark(Flag.NO_DATA, language)]
+                continue
+            yield [m.name, *_readings(reg, start_ms, end_ms), total, _remark(flags, language)]
+
+    note = ("跨度超过 92 天，按日数据统计总量；分时段电量与电费见月度电费报表" if zh else
+            "over 92 days: totals from daily data; the monthly bill report splits energy and cost by period")
+    return ReportTable("抄表" if zh else "Readings", columns, rows(),
+                       charts=[Chart("bar", "用电量" if zh else "Energy", "meter", ("kwh",), "kWh")], note=note)
 
 
 def _readings(reg: Register, start_ms: int, end_ms: int) -> tuple[float | None, float | None]:
@@ -212,7 +247,9 @@ async def energy_report(source: DataSource, tariff: Tariff, meters: Sequence[Met
                         cancelled: Callable[[], bool] | None = None,
                         progress: Callable[[int, int | None], None] | None = None) -> Report:
     """The meter-reading sheet and the interval sheet of ``meters`` over [start, end)."""
-    registers = await read_registers(source, meters, start_ms, end_ms, cancelled, progress)
+    split = end_ms - start_ms <= SPLIT_MAX_MS or interval in ("15m", "hour")
+    registers = await read_registers(source, meters, start_ms, end_ms, cancelled, progress,
+                                     QUARTER_MS if split else DAY_MS)
     _no_data(registers, meters, start_ms, end_ms)
     site = source.site()
     zone = tariff.timezone
@@ -224,7 +261,7 @@ async def energy_report(source: DataSource, tariff: Tariff, meters: Sequence[Met
         site=site.name if zh else (site.name_en or site.name),
         period=f"{first:%Y-%m-%d %H:%M} – {last:%Y-%m-%d %H:%M}",
         generated_by=by,
-        tables=[reading_table(tariff, meters, registers, start_ms, end_ms, language),
+        tables=[reading_table(tariff, meters, registers, start_ms, end_ms, language, split),
                 interval_table(tariff, meters, registers, start_ms, end_ms, interval, language)],
         language="zh" if zh else "en",
     )
