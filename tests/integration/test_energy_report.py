@@ -3,9 +3,11 @@ read back with openpyxl, and opened by a real spreadsheet program (LibreOffice, 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import shutil
 import subprocess
+import time
 import zipfile
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from openpyxl import load_workbook
 from app.analysis.tariff import tariff_from_mapping
 from app.config import load_site
 from app.historian import PointInfo
+from app.reports.builtin import alarm_statistics_report, bill_report, demand_pf_report
 from app.reports.energy import Meter, NoData, energy_report
 from app.reports.excel import FIRST_ROW, write_report
 from app.reports.table import Cancelled, Column, Report, ReportTable
@@ -126,3 +129,69 @@ async def test_a_range_without_readings_says_so(sqlite_url, tmp_path):
     with pytest.raises(Cancelled):
         write_report(report, old, cancelled=lambda: True)
     assert old.read_bytes() == b"last month's report" and not list(tmp_path.glob("*.part"))
+
+
+async def test_the_bill_and_the_daily_demand_report(sqlite_url, tmp_path):
+    source = await started(sqlite_url)
+    try:
+        ts = np.arange(MARCH - Q, APRIL + 1, Q, dtype=np.int64)
+        # reactive energy of F1-01 at 48.43 kvar against its 100 kW: cos phi 0.8999 -> 0.90 (no adjustment)
+        source.historian.import_history(PointInfo("F1-01.EQimp", "kvarh"), ts, 48.43 * (ts - MARCH) / H)
+        tariff = tariff_from_mapping(TARIFF, "Asia/Shanghai")
+        bill = await bill_report(source, tariff, METERS[:1], 2026, 3, by="李经理")
+        daily = await demand_pf_report(source, tariff, METERS[:1], MARCH, MARCH + 2 * 24 * H, by="李经理")
+        path = write_report(bill, tmp_path / "bill.xlsx")
+        write_report(daily, tmp_path / "daily.xlsx")
+        with pytest.raises(NoData, match="2026-05"):
+            await bill_report(source, tariff, METERS[:1], 2026, 5, by="x")
+    finally:
+        await source.stop()
+    ws = load_workbook(path)["电费"]
+    row = [c.value for c in ws[FIRST_ROW]]
+    header = [c.value for c in ws[5]]
+    got = dict(zip(header, row, strict=True))
+    valley_yuan = 15 * 900 * 0.3 + 16 * 900 * 0.25
+    energy_yuan = 3100 * 1.2 + 12_400 * 1.0 + 31_000 * 0.6 + valley_yuan
+    assert got["总电量"] == pytest.approx(74_400.0) and got["谷电费"] == pytest.approx(valley_yuan)
+    assert got["基本电费计费量"] == pytest.approx(100.0) and got["基本电费"] == pytest.approx(4000.0)
+    assert got["月功率因数"] == 0.90 and got["力调比例"] == 0.0
+    assert got["应付电费"] == pytest.approx(energy_yuan + 4000.0)
+    assert "力调电费" in ws["A4"].value
+    days = load_workbook(tmp_path / "daily.xlsx").active
+    first = [c.value for c in days[FIRST_ROW]]
+    assert first[0] == dt.datetime(2026, 3, 1) and first[1] == "1#出线"
+    assert first[2] == pytest.approx(2400.0) and first[3] == pytest.approx(100.0)
+    assert first[5] == pytest.approx(100.0) and first[6] == 0.90  # a flat load: load factor 100 %
+    assert days.max_row == FIRST_ROW + 2  # two days and the totals
+    opened_by_libreoffice(path, tmp_path)
+
+
+async def test_alarm_statistics_from_a_real_alarm(tmp_path):
+    from drivers.simulator import Fault, FaultKind
+
+    source = DirectSource(load_site(), tmp_path / "h.sqlite", listen=("127.0.0.1", 0), simulate=True,
+                          bus_timing=False)
+    await source.start()
+    try:
+        begin = int(time.time() * 1000) - 1000
+        source.simulator.inject(Fault(FaultKind.SMOKE, "ENV-1"))
+        for _ in range(300):
+            smoke = [a for a in await source.alarms() if a.point == "ENV-1.smoke"]
+            if smoke:
+                break
+            await asyncio.sleep(0.1)
+        assert smoke, "the smoke alarm was not raised"
+        await source.acknowledge([smoke[0].id], "值班员")
+        tariff = tariff_from_mapping(TARIFF, "Asia/Shanghai")
+        report = await alarm_statistics_report(source, tariff, begin, int(time.time() * 1000) + 1000, by="李经理")
+        with pytest.raises(NoData, match="没有告警"):
+            await alarm_statistics_report(source, tariff, 0, 1000, by="x")
+    finally:
+        await source.stop()
+    path = write_report(report, tmp_path / "alarms.xlsx")
+    wb = load_workbook(path)
+    levels = [[c.value for c in row] for row in wb["按级别"].iter_rows(min_row=FIRST_ROW)]
+    critical = next(r for r in levels if r[0] == "紧急")
+    assert critical[1] >= 1 and critical[2] >= 1 and critical[3] is not None and critical[3] >= 0
+    frequent = [r[0] for r in wb["频发测点"].iter_rows(min_row=FIRST_ROW, values_only=True)]
+    assert any("ENV-1.smoke" in str(x) for x in frequent)

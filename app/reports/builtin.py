@@ -1,0 +1,187 @@
+"""Built-in reports beside the meter-reading report: the electricity bill, max demand and power
+factor by day, and alarm statistics.
+
+Each builds a `Report` from what the `DataSource` answers, in the site's local time, and says
+`NoData` rather than writing zeros when the range holds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+
+from app.alarms.model import JournalQuery
+from app.analysis.bill import month_range, monthly_bill
+from app.analysis.demand import max_demand
+from app.analysis.energy import Flag, Register
+from app.analysis.power_factor import monthly_power_factor
+from app.analysis.tariff import Period, Tariff
+from app.reports.energy import DAY_MS, Meter, NoData, boundaries, read_registers
+from app.reports.table import Chart, Column, Report, ReportTable
+from app.sources.base import DataSource
+
+LEVEL_WORDS = {1: ("紧急", "critical"), 2: ("重要", "major"), 3: ("次要", "minor"), 4: ("提示", "notice")}
+
+
+def reactive_point(meter: Meter) -> str:
+    """The import reactive-energy register beside a meter's import active one (…EPimp -> …EQimp)."""
+    return meter.point[: -len("EPimp")] + "EQimp"
+
+
+def _site_name(source: DataSource, zh: bool) -> str:
+    site = source.site()
+    return site.name if zh else (site.name_en or site.name)
+
+
+def _remark(flags: Flag, zh: bool) -> str:
+    return flags.words[0] if zh else flags.words[1]
+
+
+async def bill_report(source: DataSource, tariff: Tariff, meters: Sequence[Meter], year: int, month: int, *,
+                      by: str, language: str = "zh", capacity_kva: dict[str, float] | None = None,
+                      cancelled: Callable[[], bool] | None = None) -> Report:
+    """The month's bill per meter: energy and charge by period, basic charge, power-factor adjustment."""
+    zh = language == "zh"
+    start, end = month_range(tariff, year, month)
+    active = await read_registers(source, meters, start, end, cancelled)
+    reactive_meters = [Meter(m.device, m.name, reactive_point(m)) for m in meters]
+    reactive = await read_registers(source, reactive_meters, start, end, cancelled)
+    if not any(len(r.ts) for r in active.values()):
+        raise NoData(f"所选电表在 {year}-{month:02d} 没有任何读数，未生成电费报表",
+                     f"the chosen meters have no readings in {year}-{month:02d}: no bill was made")
+    yuan = "元" if zh else "yuan"
+    columns = [Column("meter", "电表" if zh else "Meter", width=22),
+               *(Column(f"e_{p.value}", f"{p.words[0]}电量" if zh else f"{p.words[1]} energy", "kWh", "#,##0.00",
+                        12, "sum") for p in Period),
+               Column("kwh", "总电量" if zh else "Energy", "kWh", "#,##0.00", 13, "sum"),
+               *(Column(f"c_{p.value}", f"{p.words[0]}电费" if zh else f"{p.words[1]} charge", yuan, "#,##0.00",
+                        12, "sum") for p in Period),
+               Column("basic_q", "基本电费计费量" if zh else "Billed demand/capacity", "kW/kVA", "#,##0.0", 14),
+               Column("basic", "基本电费" if zh else "Basic charge", yuan, "#,##0.00", 13, "sum"),
+               Column("md_at", "最大需量时间" if zh else "Max demand at", number_format="yyyy-mm-dd hh:mm", width=17),
+               Column("pf", "月功率因数" if zh else "Power factor", "", "0.00", 10, below=tariff.pf_standard),
+               Column("pf_pct", "力调比例" if zh else "PF adjustment", "%", "0.00", 11),
+               Column("pf_yuan", "力调电费" if zh else "PF charge", yuan, "#,##0.00", 12, "sum"),
+               Column("total", "应付电费" if zh else "Total", yuan, "#,##0.00", 14, "sum"),
+               Column("remark", "备注" if zh else "Remark", width=28)]
+
+    def rows() -> Iterable[list[object]]:
+        for m in meters:
+            a = active.get(m.point, Register([], []))
+            q = reactive.get(reactive_point(m))
+            bill = monthly_bill(a, tariff, year, month, reactive=q if q is not None and len(q.ts) else None,
+                                capacity_kva=(capacity_kva or {}).get(m.device))
+            at = (dt.datetime.fromtimestamp(bill.max_demand_at_ms / 1000, tariff.timezone).replace(tzinfo=None)
+                  if bill.max_demand_at_ms is not None else None)
+            yield [m.name, *(bill.energy_kwh[p] for p in Period), bill.energy_total_kwh,
+                   *(bill.energy_yuan[p] for p in Period), bill.basic_quantity, bill.basic_yuan, at,
+                   bill.power_factor, bill.pf_percent, bill.pf_yuan, bill.total_yuan, _remark(bill.flags, zh)]
+
+    note = ("力调电费 = (电度电费 + 基本电费) × 力调比例；功率因数按月有功、无功电量计算，四舍五入到两位小数"
+            if zh else "PF charge = (energy + basic charge) × adjustment; the power factor from the month's active "
+                       "and reactive energy, rounded half up to 0.01")
+    table = ReportTable("电费" if zh else "Bill", columns, rows(), note=note,
+                        charts=[Chart("bar", "分时电费" if zh else "Charge by period", "meter",
+                                      tuple(f"c_{p.value}" for p in Period), yuan)])
+    return Report("电费结算报表" if zh else "Electricity bill", _site_name(source, zh), f"{year}-{month:02d}", by,
+                  [table], language="zh" if zh else "en")
+
+
+async def demand_pf_report(source: DataSource, tariff: Tariff, meters: Sequence[Meter], start_ms: int,
+                           end_ms: int, *, by: str, language: str = "zh",
+                           cancelled: Callable[[], bool] | None = None) -> Report:
+    """Per meter and local day: energy, max demand (15-min sliding) and when, power factor, load factor."""
+    zh = language == "zh"
+    active = await read_registers(source, meters, start_ms, end_ms, cancelled)
+    reactive = await read_registers(source, [Meter(m.device, m.name, reactive_point(m)) for m in meters],
+                                    start_ms, end_ms, cancelled)
+    if not any(len(r.ts) for r in active.values()):
+        raise NoData("所选电表在该时段内没有任何读数，未生成需量与功率因数报表",
+                     "the chosen meters have no readings in this range: no demand and power-factor report was made")
+    edges = boundaries(tariff, start_ms, end_ms, "day")
+    columns = [Column("day", "日期" if zh else "Day", number_format="yyyy-mm-dd", width=12),
+               Column("meter", "电表" if zh else "Meter", width=22),
+               Column("kwh", "用电量" if zh else "Energy", "kWh", "#,##0.00", 13, "sum"),
+               Column("md", "最大需量" if zh else "Max demand", "kW", "#,##0.0", 12, "max"),
+               Column("md_at", "出现时间" if zh else "At", number_format="hh:mm", width=9),
+               Column("lf", "负荷率" if zh else "Load factor", "%", "0.0", 10),
+               Column("pf", "功率因数" if zh else "Power factor", "", "0.00", 11, below=tariff.pf_standard),
+               Column("remark", "备注" if zh else "Remark", width=28)]
+
+    def rows() -> Iterable[list[object]]:
+        for lo, hi in zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True):
+            day = dt.datetime.fromtimestamp(lo / 1000, tariff.timezone).replace(tzinfo=None)
+            for m in meters:
+                a = active.get(m.point, Register([], []))
+                kwh, flags = a.between(np.asarray([lo]), np.asarray([hi])).total()
+                if Flag.NO_DATA in flags:
+                    yield [day, m.name, None, None, None, None, None, _remark(Flag.NO_DATA, zh)]
+                    continue
+                peak = max_demand(a, lo, hi)
+                q = reactive.get(reactive_point(m))
+                kvarh = q.between(np.asarray([lo]), np.asarray([hi])).kwh[0] if q is not None else math.nan
+                pf = None if math.isnan(kvarh) else monthly_power_factor(kwh, float(kvarh))
+                average_kw = kwh / ((hi - lo) / 3_600_000)
+                load_factor = 100.0 * average_kw / peak[0] if peak and peak[0] > 0 else None
+                at = (dt.datetime.fromtimestamp(peak[1] / 1000, tariff.timezone).replace(tzinfo=None)
+                      if peak else None)
+                yield [day, m.name, kwh, peak[0] if peak else None, at, load_factor, pf, _remark(flags, zh)]
+
+    return Report("最大需量与功率因数日报" if zh else "Max demand and power factor by day", _site_name(source, zh),
+                  _period(tariff, start_ms, end_ms), by,
+                  [ReportTable("需量与功率因数" if zh else "Demand and PF", columns, rows())],
+                  language="zh" if zh else "en")
+
+
+async def alarm_statistics_report(source: DataSource, tariff: Tariff, start_ms: int, end_ms: int, *, by: str,
+                                  language: str = "zh") -> Report:
+    """Alarms raised in the range: by level, by room, by device, the most frequent points, and how fast
+    they were acknowledged."""
+    zh = language == "zh"
+    entries = await source.alarm_journal(JournalQuery(start=start_ms, end=end_ms, changes=("raised",),
+                                                      limit=1_000_000))
+    if not entries:
+        raise NoData("该时段内没有告警记录", "no alarms were raised in this range")
+    acks = await source.alarm_journal(JournalQuery(start=start_ms, end=end_ms + 7 * DAY_MS, changes=("acked",),
+                                                   limit=1_000_000))
+    acked_at = {e.alarm_id: e.ts for e in acks}
+    by_level: Counter[int] = Counter()
+    by_room: Counter[str] = Counter()
+    by_device: Counter[str] = Counter()
+    by_point: Counter[str] = Counter()
+    waits: dict[int, list[float]] = defaultdict(list)
+    names = {p.id: (p.name if zh else (p.name_en or p.name)) for p in source.site().points}
+    for e in entries:
+        by_level[e.level] += 1
+        by_room[e.room or "—"] += 1
+        by_device[e.device or "—"] += 1
+        by_point[e.point] += 1
+        if e.alarm_id in acked_at:
+            waits[e.level].append((acked_at[e.alarm_id] - e.ts) / 60_000)
+    level_cols = [Column("level", "级别" if zh else "Level", width=12),
+                  Column("count", "次数" if zh else "Count", "", "0", 10, "sum"),
+                  Column("acked", "已确认" if zh else "Acknowledged", "", "0", 12, "sum"),
+                  Column("wait", "平均确认用时" if zh else "Mean time to acknowledge", "分钟" if zh else "min",
+                         "0.0", 16)]
+    level_rows = [[LEVEL_WORDS.get(lv, (str(lv), str(lv)))[0 if zh else 1], n, len(waits[lv]),
+                   (sum(waits[lv]) / len(waits[lv])) if waits[lv] else None] for lv, n in sorted(by_level.items())]
+    top_cols = [Column("what", "对象" if zh else "What", width=30),
+                Column("count", "次数" if zh else "Count", "", "0", 10, "sum")]
+    tables = [ReportTable("按级别" if zh else "By level", level_cols, level_rows,
+                          charts=[Chart("bar", "告警次数" if zh else "Alarms", "level", ("count",), "")]),
+              ReportTable("按区域" if zh else "By room", top_cols, [[k, v] for k, v in by_room.most_common()]),
+              ReportTable("按设备" if zh else "By device", top_cols, [[k, v] for k, v in by_device.most_common()]),
+              ReportTable("频发测点" if zh else "Most frequent", top_cols,
+                          [[f"{names.get(k, k)} ({k})", v] for k, v in by_point.most_common(50)])]
+    return Report("告警统计报表" if zh else "Alarm statistics", _site_name(source, zh),
+                  _period(tariff, start_ms, end_ms), by, tables, language="zh" if zh else "en")
+
+
+def _period(tariff: Tariff, start_ms: int, end_ms: int) -> str:
+    first = dt.datetime.fromtimestamp(start_ms / 1000, tariff.timezone)
+    last = dt.datetime.fromtimestamp((end_ms - 1) / 1000, tariff.timezone)
+    return f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
