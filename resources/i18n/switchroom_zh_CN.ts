@@ -93,86 +93,109 @@
     </message>
 </context>
 <context>
+    <name>AlarmCameraPopup</name>
+    <message>
+        <location filename="../../widgets/video/popup.py" line="66" />
+        <source>%1 alarm: %2</source>
+        <translation>%1报警：%2</translation>
+    </message>
+</context>
+<context>
     <name>AlarmConsole</name>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="193" />
+        <location filename="../../widgets/alarms/console.py" line="203" />
         <source>Nothing to acknowledge: the alarms are acknowledged already or gone.</source>
         <extracomment>What opens a fault record as a trend: (title, samples per point, start ms, end ms, the alarm's point).</extracomment>
         <translation>没有需要确认的报警：这些报警已确认或已消失。</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="197" />
+        <location filename="../../widgets/alarms/console.py" line="207" />
         <source>You may not acknowledge these alarms (sign in as a user who may).</source>
         <translation>您无权确认这些报警（请以有权限的用户登录）。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/alarms/console.py" line="216" />
+        <location filename="../../widgets/alarms/console.py" line="226" />
         <source>%n alarm(s) acknowledged</source>
         <translation><numerusform>已确认 %n 条报警</numerusform></translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="228" />
+        <location filename="../../widgets/alarms/console.py" line="238" />
         <source>You may not shelve this alarm (sign in as a user who may).</source>
         <translation>您无权搁置此报警（请以有权限的用户登录）。</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="242" />
+        <location filename="../../widgets/alarms/console.py" line="252" />
         <source>Alarm shelved until %1</source>
         <translation>报警已搁置至 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="260" />
+        <location filename="../../widgets/alarms/console.py" line="270" />
         <source>%1 is a device or gateway, not a point: it has no trend.</source>
         <translation>%1 是设备或网关而非测点，没有趋势。</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="264" />
+        <location filename="../../widgets/alarms/console.py" line="274" />
         <source>Could not acknowledge: %1</source>
         <translation>无法确认：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="265" />
+        <location filename="../../widgets/alarms/console.py" line="275" />
         <source>Could not shelve: %1</source>
         <translation>无法搁置：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="266" />
+        <location filename="../../widgets/alarms/console.py" line="276" />
         <source>Could not unshelve: %1</source>
         <translation>无法取消搁置：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="267" />
+        <location filename="../../widgets/alarms/console.py" line="277" />
         <source>Could not read the active alarms: %1</source>
         <translation>无法读取活动报警：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="268" />
+        <location filename="../../widgets/alarms/console.py" line="278" />
         <source>Could not search the journal: %1</source>
         <translation>无法查询报警日志：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="269" />
+        <location filename="../../widgets/alarms/console.py" line="279" />
         <source>Could not open the fault record: %1</source>
         <translation>无法打开故障录波：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="302" />
-        <location filename="../../widgets/alarms/console.py" line="304" />
+        <location filename="../../widgets/alarms/console.py" line="280" />
+        <source>Could not open the snapshot: %1</source>
+        <translation>无法打开快照：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarms/console.py" line="314" />
+        <location filename="../../widgets/alarms/console.py" line="316" />
         <source>Alarm %1 has no fault record.</source>
         <translation>报警 %1 没有故障录波。</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="315" />
+        <location filename="../../widgets/alarms/console.py" line="327" />
         <source>Fault record %1 (%2)</source>
         <translation>故障录波 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="344" />
+        <location filename="../../widgets/alarms/console.py" line="342" />
+        <source>Alarm %1 has no snapshot.</source>
+        <translation>报警 %1 没有快照。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarms/console.py" line="345" />
+        <source>Snapshot of alarm %1</source>
+        <translation>报警 %1 的快照</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarms/console.py" line="379" />
         <source>The export to %1 failed: %2</source>
         <translation>导出到 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="346" />
+        <location filename="../../widgets/alarms/console.py" line="381" />
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
@@ -180,171 +203,192 @@
 <context>
     <name>AlarmList</name>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="545" />
+        <location filename="../../widgets/alarms/table.py" line="315" />
         <source>All rooms</source>
+        <extracomment>Time-range choices of the filter: (key, hours back; None: any time / custom).</extracomment>
         <translation>全部房间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="547" />
+        <location filename="../../widgets/alarms/table.py" line="317" />
         <source>All devices</source>
         <translation>全部设备</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="550" />
+        <location filename="../../widgets/alarms/table.py" line="320" />
         <source>Any state</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="552" />
+        <location filename="../../widgets/alarms/table.py" line="322" />
         <source>Any time</source>
         <translation>全部时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="552" />
+        <location filename="../../widgets/alarms/table.py" line="322" />
         <source>Last hour</source>
         <translation>最近 1 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="552" />
+        <location filename="../../widgets/alarms/table.py" line="322" />
         <source>Last 24 hours</source>
         <translation>最近 24 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="553" />
+        <location filename="../../widgets/alarms/table.py" line="323" />
         <source>Last 7 days</source>
         <translation>最近 7 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="553" />
+        <location filename="../../widgets/alarms/table.py" line="323" />
         <source>Last 30 days</source>
         <translation>最近 30 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="553" />
+        <location filename="../../widgets/alarms/table.py" line="323" />
         <source>From … to …</source>
         <translation>自定义时段</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="556" />
+        <location filename="../../widgets/alarms/table.py" line="326" />
         <source>Text in message, point, device or comment</source>
         <translation>按报警内容、测点、设备或备注筛选</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="557" />
+        <location filename="../../widgets/alarms/table.py" line="327" />
         <source>Active</source>
         <translation>活动报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="558" />
+        <location filename="../../widgets/alarms/table.py" line="328" />
         <source>History</source>
         <translation>历史报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="559" />
+        <location filename="../../widgets/alarms/table.py" line="329" />
         <source>Acknowledge…</source>
         <translation>确认…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="560" />
+        <location filename="../../widgets/alarms/table.py" line="330" />
         <source>Shelve…</source>
         <translation>搁置…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="561" />
+        <location filename="../../widgets/alarms/table.py" line="331" />
         <source>Unshelve</source>
         <translation>取消搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="562" />
+        <location filename="../../widgets/alarms/table.py" line="332" />
+        <location filename="../../widgets/alarms/table.py" line="557" />
         <source>Trend</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="563" />
+        <location filename="../../widgets/alarms/table.py" line="333" />
+        <location filename="../../widgets/alarms/table.py" line="558" />
         <source>Fault record</source>
         <translation>故障录波</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="564" />
+        <location filename="../../widgets/alarms/table.py" line="334" />
         <source>Replay the diagram</source>
         <translation>事故追忆</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="565" />
+        <location filename="../../widgets/alarms/table.py" line="335" />
         <source>Export to Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="566" />
+        <location filename="../../widgets/alarms/table.py" line="336" />
         <source>◀ Newer</source>
         <translation>◀ 较新</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="567" />
+        <location filename="../../widgets/alarms/table.py" line="337" />
         <source>Older ▶</source>
         <translation>较早 ▶</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="568" />
+        <location filename="../../widgets/alarms/table.py" line="338" />
         <source>Search again</source>
         <translation>重新查询</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="624" />
+        <location filename="../../widgets/alarms/table.py" line="394" />
         <source>levels %1</source>
         <translation>级别 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="632" />
+        <location filename="../../widgets/alarms/table.py" line="402" />
         <source>no filter</source>
         <translation>无筛选</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="650" />
+        <location filename="../../widgets/alarms/table.py" line="420" />
         <source>Searching the journal…</source>
         <translation>正在查询报警日志…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="663" />
+        <location filename="../../widgets/alarms/table.py" line="433" />
         <source>The journal could not be searched: %1</source>
         <translation>无法查询报警日志：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="669" />
+        <location filename="../../widgets/alarms/table.py" line="439" />
         <source>Page %1</source>
         <translation>第 %1 页</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="676" />
+        <location filename="../../widgets/alarms/table.py" line="446" />
         <source>%1 of %2 shown</source>
         <translation>显示 %1 / 共 %2 条</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/alarms/table.py" line="678" />
+        <location filename="../../widgets/alarms/table.py" line="448" />
         <source>%n journal rows</source>
         <translation><numerusform>%n 条日志记录</numerusform></translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="762" />
-        <location filename="../../widgets/alarms/table.py" line="771" />
+        <location filename="../../widgets/alarms/table.py" line="554" />
+        <source>View snapshot</source>
+        <translation>查看快照</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarms/table.py" line="576" />
+        <location filename="../../widgets/alarms/table.py" line="585" />
         <source>Active alarms</source>
         <translation>活动报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="762" />
-        <location filename="../../widgets/alarms/table.py" line="771" />
+        <location filename="../../widgets/alarms/table.py" line="576" />
+        <location filename="../../widgets/alarms/table.py" line="585" />
         <source>Alarm history</source>
         <translation>历史报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="763" />
+        <location filename="../../widgets/alarms/table.py" line="577" />
         <source>Export alarms</source>
         <translation>导出报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="764" />
+        <location filename="../../widgets/alarms/table.py" line="578" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmSnapshots</name>
+    <message>
+        <location filename="../../widgets/alarms/snapshots.py" line="156" />
+        <source>Snapshot from %1 (double-click to view)</source>
+        <translation>%1 拍摄的快照（双击查看）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarms/snapshots.py" line="159" />
+        <source>No snapshot from %1: %2</source>
+        <translation>%1 没有快照：%2</translation>
     </message>
 </context>
 <context>
@@ -359,68 +403,72 @@
 <context>
     <name>AlarmTableModel</name>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="215" />
+        <location filename="../../widgets/alarms/table_model.py" line="190" />
         <source>Time</source>
-        <extracomment>Time-range choices of the filter: (key, hours back; None: any time / custom).</extracomment>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="215" />
+        <location filename="../../widgets/alarms/table_model.py" line="190" />
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="215" />
+        <location filename="../../widgets/alarms/table_model.py" line="190" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="216" />
+        <location filename="../../widgets/alarms/table_model.py" line="191" />
         <source>Change</source>
         <translation>变化</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="216" />
+        <location filename="../../widgets/alarms/table_model.py" line="191" />
         <source>Room</source>
         <translation>房间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="216" />
+        <location filename="../../widgets/alarms/table_model.py" line="191" />
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="217" />
+        <location filename="../../widgets/alarms/table_model.py" line="192" />
         <source>Point</source>
         <translation>测点</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="217" />
+        <location filename="../../widgets/alarms/table_model.py" line="192" />
         <source>Message</source>
         <translation>报警内容</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="217" />
+        <location filename="../../widgets/alarms/table_model.py" line="192" />
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="218" />
+        <location filename="../../widgets/alarms/table_model.py" line="193" />
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="218" />
+        <location filename="../../widgets/alarms/table_model.py" line="193" />
         <source>Comment / reason</source>
         <translation>备注 / 原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="264" />
+        <location filename="../../widgets/alarms/table_model.py" line="193" />
+        <source>Snapshot</source>
+        <translation>快照</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarms/table_model.py" line="241" />
         <source>until %1</source>
         <translation>至 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/table.py" line="288" />
+        <location filename="../../widgets/alarms/table_model.py" line="265" />
         <source>suppressed by %1</source>
         <translation>被 %1 抑制</translation>
     </message>
@@ -1366,188 +1414,188 @@
 <context>
     <name>Faceplate</name>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="258" />
+        <location filename="../../widgets/topology/faceplate.py" line="260" />
         <source>Faceplate: %1</source>
         <extracomment>How far back the small trend reaches, and how many points of it are fetched per pen. At most this many pens: the faceplate's trend is a glance, the trend pane is for study.</extracomment>
         <translation>设备面板：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="262" />
+        <location filename="../../widgets/topology/faceplate.py" line="264" />
         <source>%1 (%2), %3</source>
         <translation>%1（%2），%3</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="265" />
+        <location filename="../../widgets/topology/faceplate.py" line="267" />
         <source>%1, not bound to a device: its bound points only.</source>
         <translation>%1 未绑定设备：仅显示其绑定的测点。</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="267" />
+        <location filename="../../widgets/topology/faceplate.py" line="269" />
         <source>This switch changed state and the change is not acknowledged.</source>
         <translation>此开关已变位，变位尚未确认。</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="268" />
+        <location filename="../../widgets/topology/faceplate.py" line="270" />
         <source>Acknowledge change</source>
         <translation>确认变位</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="269" />
+        <location filename="../../widgets/topology/faceplate.py" line="271" />
         <source>Points</source>
         <translation>测点</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="270" />
+        <location filename="../../widgets/topology/faceplate.py" line="272" />
         <source>Point</source>
         <translation>测点</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="270" />
+        <location filename="../../widgets/topology/faceplate.py" line="272" />
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="270" />
+        <location filename="../../widgets/topology/faceplate.py" line="272" />
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="270" />
+        <location filename="../../widgets/topology/faceplate.py" line="272" />
         <source>Quality</source>
         <translation>质量</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="274" />
+        <location filename="../../widgets/topology/faceplate.py" line="276" />
         <source>Alarms</source>
         <translation>报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="275" />
+        <location filename="../../widgets/topology/faceplate.py" line="277" />
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="275" />
+        <location filename="../../widgets/topology/faceplate.py" line="277" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="275" />
+        <location filename="../../widgets/topology/faceplate.py" line="277" />
         <source>Message</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="276" />
+        <location filename="../../widgets/topology/faceplate.py" line="278" />
         <source>Raised</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="277" />
+        <location filename="../../widgets/topology/faceplate.py" line="279" />
         <source>Comment (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="278" />
+        <location filename="../../widgets/topology/faceplate.py" line="280" />
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="279" />
+        <location filename="../../widgets/topology/faceplate.py" line="281" />
         <source>Last hour</source>
         <translation>最近一小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="280" />
+        <location filename="../../widgets/topology/faceplate.py" line="282" />
         <source>Open trend</source>
         <translation>打开趋势</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="281" />
+        <location filename="../../widgets/topology/faceplate.py" line="283" />
         <source>This device has no analog points to trend.</source>
         <translation>该设备没有可绘制趋势的模拟量测点。</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="289" />
+        <location filename="../../widgets/topology/faceplate.py" line="291" />
         <source>Cameras</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="290" />
+        <location filename="../../widgets/topology/faceplate.py" line="292" />
         <source>Show camera</source>
         <translation>查看摄像机</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="291" />
+        <location filename="../../widgets/topology/faceplate.py" line="293" />
         <source>No camera covers this device.</source>
         <translation>没有摄像机覆盖该设备。</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="339" />
+        <location filename="../../widgets/topology/faceplate.py" line="341" />
         <source>good</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="340" />
+        <location filename="../../widgets/topology/faceplate.py" line="342" />
         <source>stale</source>
         <translation>陈旧</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="341" />
+        <location filename="../../widgets/topology/faceplate.py" line="343" />
         <source>no communication</source>
         <translation>通讯中断</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="342" />
+        <location filename="../../widgets/topology/faceplate.py" line="344" />
         <source>bad value</source>
         <translation>数值无效</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="351" />
+        <location filename="../../widgets/topology/faceplate.py" line="353" />
         <source>closed</source>
         <translation>合位</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="352" />
+        <location filename="../../widgets/topology/faceplate.py" line="354" />
         <source>open</source>
         <translation>分位</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="353" />
+        <location filename="../../widgets/topology/faceplate.py" line="355" />
         <source>withdrawn</source>
         <translation>抽出</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="354" />
+        <location filename="../../widgets/topology/faceplate.py" line="356" />
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="356" />
+        <location filename="../../widgets/topology/faceplate.py" line="358" />
         <source>State: %1</source>
         <translation>状态：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="415" />
+        <location filename="../../widgets/topology/faceplate.py" line="417" />
         <source>No active alarms.</source>
         <translation>没有活动报警。</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="417" />
+        <location filename="../../widgets/topology/faceplate.py" line="419" />
         <source>Waiting for acknowledgement: %1.</source>
         <translation>待确认：%1。</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="419" />
+        <location filename="../../widgets/topology/faceplate.py" line="421" />
         <source>All alarms are acknowledged.</source>
         <translation>报警已全部确认。</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="444" />
+        <location filename="../../widgets/topology/faceplate.py" line="446" />
         <source>The source did not answer: %1</source>
         <translation>数据源未应答：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/topology/faceplate.py" line="488" />
+        <location filename="../../widgets/topology/faceplate.py" line="490" />
         <source>The history could not be read: %1</source>
         <translation>历史数据无法读取：%1</translation>
     </message>
@@ -3046,6 +3094,74 @@
     </message>
 </context>
 <context>
+    <name>SnapshotView</name>
+    <message>
+        <location filename="../../widgets/video/snapshot_view.py" line="55" />
+        <source>Save the alarm snapshot</source>
+        <translation>保存报警快照</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/snapshot_view.py" line="57" />
+        <source>JPEG images (*.jpg *.jpeg)</source>
+        <translation>JPEG 图片 (*.jpg *.jpeg)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/snapshot_view.py" line="92" />
+        <source>Alarm snapshot</source>
+        <translation>报警快照</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/snapshot_view.py" line="106" />
+        <source>Save as file…</source>
+        <translation>另存为文件…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/snapshot_view.py" line="138" />
+        <source>No snapshot was taken for this alarm.</source>
+        <translation>此报警没有拍摄快照。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/snapshot_view.py" line="140" />
+        <source>%1 — taken %2</source>
+        <translation>%1 — 拍摄于 %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/snapshot_view.py" line="143" />
+        <source>No snapshot: %1</source>
+        <translation>无快照：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/snapshot_view.py" line="145" />
+        <source>Loading the snapshot…</source>
+        <translation>正在载入快照…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/snapshot_view.py" line="154" />
+        <source>The snapshot could not be read as a picture.</source>
+        <translation>快照无法作为图片读取。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/snapshot_view.py" line="157" />
+        <source>%1 — taken %2 — %3 × %4</source>
+        <translation>%1 — 拍摄于 %2 — %3 × %4</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/snapshot_view.py" line="165" />
+        <source>The snapshot could not be loaded: %1</source>
+        <translation>无法载入快照：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/snapshot_view.py" line="212" />
+        <source>The snapshot could not be saved: %1</source>
+        <translation>无法保存快照：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/snapshot_view.py" line="214" />
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
+    </message>
+</context>
+<context>
     <name>SourceBridge</name>
     <message>
         <location filename="../../widgets/bridge.py" line="247" />
@@ -3553,23 +3669,23 @@
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../widgets/video/overlay.py" line="113" />
+        <location filename="../../widgets/video/overlay.py" line="143" />
         <source>Drag a camera here</source>
         <translation>将摄像机拖到这里</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/tile.py" line="193" />
+        <location filename="../../widgets/video/tile.py" line="197" />
         <source>Camera address unknown</source>
-        <extracomment>How long the reason a camera was brought up (an alarm's text) stays on its tile.</extracomment>
+        <extracomment>How long the reason a camera was brought up (an alarm's text) stays on its tile. After a failed address lookup, when to ask again (while the tile is shown).</extracomment>
         <translation>无法获得摄像机地址</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/tile.py" line="209" />
+        <location filename="../../widgets/video/tile.py" line="213" />
         <source>Retrying in %1 s</source>
         <translation>%1 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/tile.py" line="209" />
+        <location filename="../../widgets/video/tile.py" line="213" />
         <source>Reconnecting…</source>
         <translation>正在重新连接…</translation>
     </message>
