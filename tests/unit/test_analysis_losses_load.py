@@ -84,3 +84,22 @@ def test_peak_valley_ratio_and_shaving():
     assert peak_shaving_saving(energy, tariff.prices[0], 0.1) == pytest.approx(82.0)
     with pytest.raises(ValueError, match=r"0\.\.1"):
         peak_shaving_saving(energy, tariff.prices[0], 1.5)
+
+
+def test_the_overview_adds_meters_and_splits_days_by_period():
+    from app.analysis.overview import overview
+
+    tariff = tariff_from_mapping({
+        "seasons": [{"months": list(range(1, 13)), "periods": {"00:00": "valley", "08:00": "peak", "20:00": "flat"}}],
+        "prices": [{"from": "2026-01-01", "energy": {"sharp": 1.5, "peak": 1.0, "flat": 0.6, "valley": 0.3}}]})
+    view = overview([steady(100.0, 48), steady(50.0, 48)], tariff, T0, T0 + 48 * H)
+    assert len(view.day_starts) == 2 and view.day_starts[1] == T0 + 24 * H
+    assert view.day_kwh[Period.VALLEY].tolist() == pytest.approx([1200.0, 1200.0])  # 8 h x 150 kW
+    assert view.day_kwh[Period.PEAK].tolist() == pytest.approx([1800.0, 1800.0])
+    assert np.isnan(view.day_kwh[Period.SHARP]).all()  # no sharp hours in this tariff: nothing, not 0
+    assert view.total_kwh == pytest.approx(150.0 * 48)
+    assert view.cost_yuan == pytest.approx(2 * (1200 * 0.3 + 1800 * 1.0 + 600 * 0.6))
+    assert view.max_kw == pytest.approx(150.0) and view.load_factor == pytest.approx(1.0)
+    assert view.peak_valley == pytest.approx(1.0)
+    assert view.shaving_10pct_yuan == pytest.approx(3600 * 0.1 * 0.7)
+    assert view.curve_kw[:4].tolist() == pytest.approx([150.0] * 4) and view.flags == Flag.NONE
