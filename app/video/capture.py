@@ -146,22 +146,23 @@ def fit_inside(width: int, height: int, box_w: int, box_h: int) -> tuple[int, in
 
 
 def shrink(bgr: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """`bgr` reduced to `size` (width, height), without aliasing and cheaply.
+    """`bgr` reduced to `size` (width, height): without moire, and cheaply enough for nine.
 
     INTER_AREA averages whole source pixels (no moire on a fence or a cable tray) but is only
     fast for a whole-number factor: 1080p to 633 x 356 took 10.5 ms against 2.0 ms to 640 x 360
-    here, 26 % of a core at 25 fps, in a 9-camera grid nine times over.  From 2x down, the
-    whole-number part of the reduction is INTER_AREA's and what is left (under 2x) INTER_LINEAR's:
-    4.5 ms, with the stripes of a fence as even as INTER_AREA leaves them.  Under 2x (one big
-    pane) INTER_AREA does it all: bilinear would alias there."""
+    here, and 720p to a 2 x 2 tile (954 x 536) 10.8 ms: 27 % of a core at 25 fps, per camera.
+    So the whole-number part of the reduction is INTER_AREA's (its fast path) and what is left,
+    under 2x, INTER_LINEAR's (1 ms): the smooth scaling the painter would otherwise do.  Under
+    2x bilinear can beat with one-pixel detail; a camera's lens and encoder leave little of it.
+    """
     height, width = bgr.shape[:2]
     if size == (width, height):
         return bgr
     step = min(width // size[0], height // size[1])
-    exact = width == size[0] * step and height == size[1] * step
-    if step < 2 or exact:
+    if width == size[0] * step and height == size[1] * step:
         return cv2.resize(bgr, size, interpolation=cv2.INTER_AREA)
-    bgr = cv2.resize(bgr, (width // step, height // step), interpolation=cv2.INTER_AREA)
+    if step >= 2:
+        bgr = cv2.resize(bgr, (width // step, height // step), interpolation=cv2.INTER_AREA)
     return cv2.resize(bgr, size, interpolation=cv2.INTER_LINEAR)
 
 

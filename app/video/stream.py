@@ -169,6 +169,8 @@ class CameraStream:
         flowed = False
         while not stopping.is_set():
             ok, bgr = capture.read()
+            if stopping.is_set():  # stopped (maybe restarted) while the read blocked: keep nothing
+                break
             now = time.monotonic()
             quiet = now - last
             # A read that ran into the read timeout is a stuck stream even when the decoder hands
@@ -195,7 +197,7 @@ class CameraStream:
                 self._set_status(live, stopping)
                 flowed, reported = True, now
             if self._on_frame is not None:
-                self._on_frame()
+                self._call(self._on_frame)
         return (StreamState.STOPPED, ""), flowed
 
     def _keep(self, bgr: np.ndarray) -> None:
@@ -231,7 +233,14 @@ class CameraStream:
                 self._label, redact(self._url), en, size, retry, redact(status.detail),
             )  # fmt: skip
         if self._on_status is not None:
-            self._on_status(status)
+            self._call(self._on_status, status)
+
+    def _call(self, callback: Callable[..., None], *args: object) -> None:
+        """A viewer's callback; its failure is logged and never ends the capture."""
+        try:
+            callback(*args)
+        except Exception:
+            log.exception("camera %s: a frame or status callback failed", self._label)
 
 
 def _no_picture(seconds: float, transport: str) -> str:

@@ -156,7 +156,7 @@ def test_grab_takes_one_frame_for_a_snapshot() -> None:
 
 
 @needs_gst
-def test_credentials_and_addresses_give_the_right_states(caplog) -> None:
+def test_credentials_and_addresses_give_the_right_states(caplog, capfd) -> None:
     caplog.set_level(logging.INFO, logger="app.video")
     with GstServer(user="admin", password=PASSWORD, auth="digest") as server:
         assert probe(server.url(user="admin", password=PASSWORD))[0] is StreamState.LIVE
@@ -205,6 +205,9 @@ def test_credentials_and_addresses_give_the_right_states(caplog) -> None:
     for record in caplog.records:
         assert PASSWORD not in record.getMessage() and "s3cr" not in record.getMessage()
         assert WRONG not in record.getMessage()
+    # What OpenCV and FFmpeg print themselves (file descriptors 1 and 2) names no password either.
+    printed = "".join(capfd.readouterr())
+    assert "s3cr" not in printed and WRONG not in printed
 
 
 @needs_gst

@@ -29,3 +29,13 @@ def test_a_new_stream_is_stopped_and_refuses_unknown_transports() -> None:
     assert cam.status.state is StreamState.STOPPED
     with pytest.raises(ValueError):
         CameraStream("rtsp://h/x", transport="http")
+
+
+def test_a_failing_callback_never_ends_the_capture(caplog) -> None:
+    def broken(_status) -> None:
+        raise RuntimeError("viewer bug")
+
+    cam = CameraStream("rtsp://127.0.0.1:9/x", label="CAM-X", on_status=broken)
+    cam._set_status(cam.status.__class__(StreamState.CONNECTING, 0))
+    assert cam.status.state is StreamState.CONNECTING
+    assert any("CAM-X" in r.getMessage() and r.exc_info for r in caplog.records)
