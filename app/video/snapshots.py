@@ -8,10 +8,11 @@ up to seconds and a dead camera its whole timeout.  The JPEG, or the reason in w
 camera gave none (its password not set, authentication failed, nothing answers), is stored with
 the alarm (`app.video.snapshot_store`) on a thread of its own.
 
-A flood shares pictures: alarms raised while a camera's grab is under way, or within
-`SHARE_S` of its picture, get that same picture (one RTSP session per camera, not one per
-alarm — a camera serves few sessions).  Storage is bounded: after storing, at most once a
-`PRUNE_EVERY_S`, the store drops what is older or beyond the limits (`SnapshotLimits`).
+A flood shares pictures: alarms raised while a camera's grab is under way, or at most
+`SHARE_MS` after the frame it gave, get that same picture (one RTSP session per camera, not
+one per alarm — a camera serves few sessions); a later alarm gets a picture of its own.
+Storage is bounded: after storing, at most once a `PRUNE_EVERY_S`, the store drops what is
+older or beyond the limits (`SnapshotLimits`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ log = logging.getLogger(__name__)
 
 Grab = Callable[[str, float], Frame]
 Encode = Callable[[Frame], bytes]
-SHARE_S = 10.0  # alarms raised this long after a camera's picture share it
+SHARE_MS = 1000  # an alarm raised at most this long after a camera's frame shares it
 PRUNE_EVERY_S = 60.0
 GRAB_TIMEOUT_S = 8.0
 
@@ -113,7 +114,7 @@ class AlarmSnapshots:
             if event.change is not Change.RAISED:
                 continue
             for camera_id in cameras_for(event.alarm, self.cameras):
-                task = asyncio.get_running_loop().create_task(self._snapshot(event.alarm.id, camera_id),
+                task = asyncio.get_running_loop().create_task(self._snapshot(event.alarm.id, camera_id, event.ts),
                                                               name=f"snapshot-{event.alarm.id}-{camera_id}")
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
@@ -128,8 +129,8 @@ class AlarmSnapshots:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def _snapshot(self, alarm_id: int, camera_id: str) -> None:
-        picture = self._picture(camera_id)
+    async def _snapshot(self, alarm_id: int, camera_id: str, raised_at: int) -> None:
+        picture = self._picture(camera_id, raised_at)
         try:
             shot = await asyncio.shield(picture.done)
         except Exception as exc:  # a defect in taking it: stored as the reason, never lost silently
@@ -143,11 +144,11 @@ class AlarmSnapshots:
             self.error = str(exc)
             log.error("the snapshot of alarm %d (camera %s) was not stored: %s", alarm_id, camera_id, exc)
 
-    def _picture(self, camera_id: str) -> _Picture:
-        """The camera's picture under way or taken within `SHARE_S`, else a new one."""
+    def _picture(self, camera_id: str, raised_at: int) -> _Picture:
+        """The camera's picture under way, or one whose frame came at most `SHARE_MS` before the alarm, or a new one."""
         now = self.clock()
         current = self._pictures.get(camera_id)
-        if current is not None and (not current.done.done() or now - current.taken_at <= SHARE_S * 1000):
+        if current is not None and (not current.done.done() or raised_at - current.taken_at <= SHARE_MS):
             return current
         loop = asyncio.get_running_loop()
         picture = _Picture(camera_id, loop.create_future(), now)

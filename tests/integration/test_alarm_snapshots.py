@@ -14,19 +14,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import time
 from collections.abc import AsyncIterator, Iterator
 
 import cv2
 import numpy as np
 import pytest
 
-from app.alarms.model import Alarm
+from app.alarms.model import Alarm, AlarmEvent, AlarmState, Change, Level
 from app.auth import PermissionDenied, Role
 from app.simulation import CAMERA_SIZE
 from app.sources.base import DataSource
 from app.sources.direct import DirectSource
 from app.video.snapshot_store import NoSnapshot, Snapshot, SnapshotLimits, SnapshotStore
-from drivers.simulator import Fault, FaultKind
+from app.video.snapshots import AlarmSnapshots
+from drivers.simulator import Fault, FaultKind, SimCamera
+from drivers.simulator.camera import CameraServer
 from tests.integration.cloud_rig import as_kind, behind, cloud_client, ensure_admin, served
 from tests.integration.test_camera_source import PASSWORD_ENV, demo_site
 
@@ -186,3 +189,36 @@ def test_the_store_keeps_pictures_and_reasons_and_stays_bounded(db_url):
         assert store.prune(SnapshotLimits(max_days=365, max_bytes=2500), t0) == 2
         assert [i.id for i in store.infos([1, 2, 3, 4])] == [ids[2], ids[3], ids[4]]
         assert store.prune(SnapshotLimits(max_days=None, max_bytes=2500), t0) == 0
+
+
+async def test_a_flood_shares_one_picture_per_camera_and_a_later_alarm_gets_its_own(sqlite_url):
+    """Twenty linked alarms in one batch: one RTSP session, the same frame stored with each; an alarm
+    raised well after that frame gets a new one.  Unlinked alarms and lower levels get none."""
+    server = CameraServer("127.0.0.1", 0, [SimCamera("CAM-2", "cam2", port=0, width=320, height=240, fps=10)])
+    await server.start()
+    site = demo_site("rtsp://127.0.0.1:1/cam1", server.url("CAM-2"))
+    taker = AlarmSnapshots(site.file.cameras, sqlite_url)
+    await taker.start()
+    try:
+        def event(alarm_id: int, rule: str, level: int, ts: int) -> AlarmEvent:
+            alarm = Alarm(alarm_id, f"ENV-1.x{alarm_id}", rule, "ENV-1.smoke", Level(level), AlarmState.ACTIVE_UNACKED,
+                          "烟感", "smoke", 1.0, ts, device="ENV-1", room="LV")
+            return AlarmEvent(alarm, Change.RAISED, ts)
+
+        now = int(time.time() * 1000)
+        taker.submit([event(i, "smoke", 1, now) for i in range(1, 21)]
+                     + [event(30, "room-temperature", 1, now), event(31, "smoke", 3, now)])
+        await taker.settled()
+        shots = await taker.infos(range(1, 40))
+        assert sorted({s.alarm_id for s in shots}) == list(range(1, 21))
+        assert len({s.taken_at for s in shots}) == 1 and all(s.has_picture for s in shots)
+        jpegs = {await taker.jpeg(s.id) for s in shots}
+        assert len(jpegs) == 1
+        later = shots[0].taken_at + 5_000
+        taker.submit([event(40, "water", 2, later)])
+        await taker.settled()
+        (own,) = await taker.infos([40])
+        assert own.has_picture and own.taken_at != shots[0].taken_at
+    finally:
+        await taker.stop()
+        await server.stop()
