@@ -222,3 +222,20 @@ async def test_a_flood_shares_one_picture_per_camera_and_a_later_alarm_gets_its_
     finally:
         await taker.stop()
         await server.stop()
+
+
+async def test_a_camera_whose_password_variable_is_not_set_leaves_the_reason(sqlite_url, monkeypatch):
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+    site = demo_site("rtsp://127.0.0.1:1/cam1", "rtsp://127.0.0.1:1/cam2")
+    taker = AlarmSnapshots(site.file.cameras, sqlite_url)
+    await taker.start()
+    try:
+        alarm = Alarm(5, "REV-1:comm", "device-comm", "REV-1", Level.MAJOR, AlarmState.ACTIVE_UNACKED, "通讯中断",
+                      "no communication", None, int(time.time() * 1000), device="REV-1", room="HV")
+        taker.submit([AlarmEvent(alarm, Change.RAISED, alarm.raised_at)])
+        await taker.settled()
+        (shot,) = await taker.infos([5])
+        assert shot.camera_id == "CAM-1" and not shot.has_picture
+        assert PASSWORD_ENV in shot.error and "环境变量" in shot.error and "not set" in shot.error
+    finally:
+        await taker.stop()

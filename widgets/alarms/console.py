@@ -81,6 +81,7 @@ class AlarmConsole(QObject):
         self.popup = CriticalPopup(tz, self.device_name, window)
         self.list: AlarmList | None = None
         self.snapshots = SnapshotMarks(bridge, self)
+        self.snapshots.failed.connect(lambda words: log.warning("alarm snapshots could not be listed: %s", words))
         self.snapshot_view: SnapshotView | None = None  # the snapshot dialog opened last (tests look at it)
         self.dialog: AckDialog | ShelveDialog | None = None  # the dialog open now (tests answer it)
         self.flood: FloodSummary | None = None

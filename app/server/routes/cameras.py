@@ -85,11 +85,12 @@ async def snapshots_of(request: Request, who: Viewer,
         raise ValueError(f"at most {MAX_IDS} alarm ids per call, not {len(ids)}")
     found = await state_of(request).source.snapshots_of(ids)
     if who.user.rooms and found:
-        rooms = {a.id: a.room for a in await state_of(request).source.alarms("active")}
+        rooms: dict[int, str | None] = {a.id: a.room for a in await state_of(request).source.alarms("active")}
         allowed = []
         for info in found:
-            room = rooms[info.alarm_id] if info.alarm_id in rooms else await alarm_room(request, info.alarm_id)
-            if who.user.can(Permission.VIEW, room):
+            if info.alarm_id not in rooms:
+                rooms[info.alarm_id] = await alarm_room(request, info.alarm_id)
+            if who.user.can(Permission.VIEW, rooms[info.alarm_id]):
                 allowed.append(info)
         found = allowed
     return JsonResponse(encode(found))
