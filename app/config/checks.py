@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from app.alarms.when import When
+from app.analysis.tariff import TariffError, tariff_from_mapping
 from app.config import alarms, schema
 from app.formula import Formula, FormulaError
 from drivers.templates import Template, TemplateError, load_library
@@ -30,7 +31,18 @@ def template_library() -> dict[str, Template]:
 
 def cross_check(site: schema.SiteFile) -> list[Issue]:
     """Every cross-section problem of ``site``."""
-    return [*_ids(site), *_refs(site), *_devices(site), *_derived(site), *_alarms(site)]
+    return [*_ids(site), *_refs(site), *_devices(site), *_derived(site), *_alarms(site), *_tariff(site)]
+
+
+def _tariff(site: schema.SiteFile) -> Iterator[Issue]:
+    """The tariff section read as reports will read it: a bad one is named at load, not at month's end."""
+    if site.tariff is None:
+        return
+    try:
+        tariff_from_mapping(site.tariff, site.site.timezone)
+    except TariffError as exc:
+        parts = [int(p) if p.isdigit() else p for p in exc.path.replace("[", ".").replace("]", "").split(".") if p]
+        yield ("tariff", *parts), str(exc).split(": ", 1)[-1]
 
 
 def _ids(site: schema.SiteFile) -> Iterator[Issue]:

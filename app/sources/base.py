@@ -136,6 +136,9 @@ class SiteModel:
     points: list[PointInfo]
     diagrams: list[DiagramInfo] = field(default_factory=list)
     cameras: list[CameraInfo] = field(default_factory=list)
+    #: The site file's tariff section as written (periods, seasons, prices; `app.analysis.tariff`
+    #: reads it): reports and the energy analysis price energy with it in both modes.
+    tariff: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The API's JSON object."""

@@ -14,8 +14,9 @@ import logging
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from app.acquisition import SiteScan
 from app.alarms.core import AlarmCore
@@ -108,7 +109,8 @@ class DirectSource(CameraDesk, DataSource):
         self._latest: dict[str, Sample] = {}
         self._subscribers = Subscribers()
         self.alarm_core = AlarmCore(site, db_url, self._on_alarms)
-        self.snapshots = AlarmSnapshots(site.file.cameras, db_url)  # pictures of linked alarms
+        # pictures of linked alarms, with the cameras of the site file the alarm desk runs (it reloads edits)
+        self.snapshots = AlarmSnapshots(lambda: self.alarm_core.site.file.cameras, db_url)
         self.alarm_core.sinks.append(self.snapshots.submit)
         self.accounts = Accounts(db_url, self._executor)
         self._started = 0.0
@@ -234,6 +236,7 @@ class DirectSource(CameraDesk, DataSource):
                       for d in f.diagrams],
             cameras=[CameraInfo(c.id, c.name.zh, c.name.en, c.room, tuple(c.devices), tuple(c.rooms), tuple(c.rules),
                                 tuple(c.popup_levels), c.snapshot) for c in f.cameras],
+            tariff=_json_ready(f.tariff),
         )
 
     async def latest(self, ids: Iterable[str] | None = None) -> list[Sample]:
@@ -455,3 +458,14 @@ def _db_words(historian_ok: bool, historian_words: str, alarm_words: str) -> str
     problems = [w for w in ((historian_words if not historian_ok else ""),
                             ("" if alarm_words == "ok" else alarm_words)) if w]  # fmt: skip
     return "; ".join(problems) or "ok"
+
+
+def _json_ready(value: Any) -> Any:
+    """The site file's tariff section with dates as ISO text, as the API carries it."""
+    if isinstance(value, dict):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,99 @@
+"""The reports pane against a real DirectSource (through the bridge): export, refusals, the analysis view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import QDate
+
+from app.config import load_site
+from app.historian import PointInfo
+from app.reports.energy import energy_meters
+from app.sources.direct import DirectSource
+from widgets.bridge import SourceBridge
+from widgets.reports import pane as pane_module
+from widgets.reports.pane import ReportsPane
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+ZONE = dt.timezone(dt.timedelta(hours=8))
+H = 3_600_000
+Q = 15 * 60_000
+MARCH = int(dt.datetime(2026, 3, 1, tzinfo=ZONE).timestamp() * 1000)
+APRIL = int(dt.datetime(2026, 4, 1, tzinfo=ZONE).timestamp() * 1000)
+
+
+def fill(source: DirectSource) -> None:
+    ts = np.arange(MARCH - Q, APRIL + Q, Q, dtype=np.int64)
+    hour = ((ts - MARCH) // H) % 24
+    kw = np.where((hour >= 8) & (hour < 22), 300.0, 100.0)
+    for point, scale in (("F1-01.EPimp", 1.0), ("F1-02.EPimp", 0.5)):
+        energy = 5000.0 + np.concatenate(([0.0], np.cumsum(kw[:-1] * scale * 0.25)))
+        source.historian.import_history(PointInfo(point, "kWh"), ts, energy)
+
+
+@pytest.fixture
+def bridge(qtbot, tmp_path):
+    site = load_site()
+    b = SourceBridge(lambda: DirectSource(site, tmp_path / "h.sqlite", listen=("127.0.0.1", 0), simulate=False))
+    with qtbot.waitSignal(b.started, timeout=30_000):
+        b.start()
+    done: list = []
+    b.request(fill, done.append, done.append)
+    qtbot.waitUntil(lambda: bool(done), timeout=60_000)
+    yield b
+    b.stop()
+
+
+def make_pane(qtbot, bridge, tmp_path) -> ReportsPane:
+    pane = ReportsPane(bridge, tmp_path / "templates.json", user=lambda: "李经理")
+    qtbot.addWidget(pane)
+    pane.set_site(bridge.site())
+    pane.start.setDate(QDate(2026, 3, 1))
+    pane.end.setDate(QDate(2026, 3, 31))
+    pane.resize(1200, 800)
+    pane.show()
+    return pane
+
+
+def test_export_to_excel_and_refusals_in_words(qtbot, bridge, tmp_path, monkeypatch):
+    pane = make_pane(qtbot, bridge, tmp_path)
+    assert pane.kind.count() >= 4 and pane.kind.itemData(0) == "energy"
+    target = tmp_path / "out" / "energy.xlsx"
+    target.parent.mkdir()
+    monkeypatch.setattr(pane_module, "ask_save_path", lambda parent, suggested: target)
+    with qtbot.waitSignal(pane.exported, timeout=60_000) as got:
+        pane.export()
+    assert got.args[0] == target and str(target) in pane.status.text()
+    ws = load_workbook(target)["抄表"]
+    name = next(m.name for m in energy_meters(bridge.site(), "zh") if m.point == "F1-01.EPimp")
+    f1 = next(r for r in ws.iter_rows(min_row=7, values_only=True) if r[0] == name)
+    assert f1[3] == pytest.approx(31 * (14 * 300 + 10 * 100))
+    # a range without readings: said in words, no file
+    pane.start.setDate(QDate(2025, 1, 1))
+    pane.end.setDate(QDate(2025, 1, 31))
+    empty = tmp_path / "out" / "empty.xlsx"
+    monkeypatch.setattr(pane_module, "ask_save_path", lambda parent, suggested: empty)
+    with qtbot.waitSignal(pane.failed, timeout=60_000) as refused:
+        pane.export()
+    assert "no readings" in refused.args[0] or "没有任何读数" in refused.args[0]
+    assert not empty.exists() and pane.export_button.isEnabled() and not pane.bar.isVisible()
+
+
+def test_the_analysis_view_sums_meters_and_prices_them(qtbot, bridge, tmp_path):
+    pane = make_pane(qtbot, bridge, tmp_path)
+    view = pane.analysis
+    view.select(["F1-01.EPimp", "F1-02.EPimp"])
+    assert len(view.chosen()) == 2
+    with qtbot.waitSignal(view.shown, timeout=60_000):
+        view.refresh()
+    o = view.overview
+    assert o is not None and o.total_kwh == pytest.approx(1.5 * 31 * (14 * 300 + 10 * 100))
+    assert o.max_kw == pytest.approx(450.0) and len(o.day_starts) == 31
+    assert "241,800.0" in view.figures.text() and "450.0" in view.figures.text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    qtbot.wait(100)  # the figures' new lines laid out
+    pane.grab().save(str(ARTIFACTS / "reports_pane.png"))
