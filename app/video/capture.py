@@ -52,27 +52,55 @@ def transports_for(transport: str) -> tuple[str, ...]:
 
 
 class _OptionsGate:
-    """Holds the environment variable at one value while opens using that value are in flight."""
+    """Holds the environment variable at one value while opens using that value are in flight.
+
+    Opens wanting the value already set join those in flight, unless an open wanting another
+    value came first: that one goes next (first come, first served between values), so a UDP
+    fallback is not starved by nine cameras reconnecting over TCP."""
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._value: str | None = None
         self._users = 0
+        self._waiting: list[tuple[int, str]] = []  # (ticket, value) of opens not yet let in
+        self._tickets = 0
+        self._outside: str | None = None  # the variable's value before our opens set it
+
+    def _may_enter(self, ticket: int, value: str) -> bool:
+        if self._users and self._value != value:
+            return False
+        return all(v == value for t, v in self._waiting if t < ticket)
 
     @contextmanager
     def using(self, value: str) -> Iterator[None]:
         with self._cond:
-            self._cond.wait_for(lambda: self._users == 0 or self._value == value)
+            ticket, self._tickets = self._tickets, self._tickets + 1
+            self._waiting.append((ticket, value))
+            self._cond.wait_for(lambda: self._may_enter(ticket, value))
+            self._waiting.remove((ticket, value))
+            if self._value is None:
+                self._outside = os.environ.get(OPTIONS_VARIABLE)
             if self._value != value:
                 os.environ[OPTIONS_VARIABLE] = value
                 self._value = value
             self._users += 1
+            self._cond.notify_all()  # those queued behind with the same value may follow
         try:
             yield
         finally:
             with self._cond:
                 self._users -= 1
+                if not self._users and not self._waiting:  # leave the process as we found it
+                    _restore(self._outside)
+                    self._value = None
                 self._cond.notify_all()
+
+
+def _restore(value: str | None) -> None:
+    if value is None:
+        os.environ.pop(OPTIONS_VARIABLE, None)
+    else:
+        os.environ[OPTIONS_VARIABLE] = value
 
 
 _GATE = _OptionsGate()

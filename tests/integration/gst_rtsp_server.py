@@ -6,7 +6,7 @@ only in main()).
 
     /usr/bin/python3 tests/integration/gst_rtsp_server.py --port 8554 --mount /cam \
         [--width 320 --height 240 --fps 25 --speed 0 --bitrate 2000]
-        [--user admin --password secret --auth basic|digest]
+        [--user admin --password secret --auth basic|digest] [--udp-only]
 
 Prints "ready <port>" on stdout once the server listens.  The picture is videotestsrc's SMPTE
 colour bars (is-live: frames at the given rate), still or scrolling `--speed` pixels a frame;
@@ -34,6 +34,7 @@ def main() -> int:
     parser.add_argument("--user", default="")
     parser.add_argument("--password", default="")
     parser.add_argument("--auth", choices=("basic", "digest"), default="basic")
+    parser.add_argument("--udp-only", action="store_true", help="refuse RTP over TCP (461), as some cameras do")
     args = parser.parse_args()
 
     import gi
@@ -55,6 +56,8 @@ def main() -> int:
         f"! video/x-h264,profile=baseline ! rtph264pay name=pay0 pt=96 config-interval=1 )"
     )
     factory.set_shared(True)
+    if args.udp_only:
+        factory.set_protocols(GstRtsp.RTSPLowerTrans.UDP)
     if args.user:
         auth = GstRtspServer.RTSPAuth()
         token = GstRtspServer.RTSPToken()

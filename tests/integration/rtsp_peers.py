@@ -86,16 +86,20 @@ class GstServer:
         fps: int = 25,
         speed: int = 0,
         bitrate: int = 2000,
+        udp_only: bool = False,
     ) -> None:
         self.port = port or free_port()
         self.mount, self.user, self.password, self.auth = mount, user, password, auth
         self.size, self.fps, self.speed, self.bitrate = (width, height), fps, speed, bitrate
+        self.udp_only = udp_only
         self.process: subprocess.Popen[str] | None = None
 
     def start(self, timeout: float = 20.0) -> GstServer:
         command = [GST_PYTHON, str(GST_SCRIPT), "--port", str(self.port), "--mount", self.mount]
         command += ["--width", str(self.size[0]), "--height", str(self.size[1]), "--fps", str(self.fps)]
-        command += ["--speed", str(self.speed), "--bitrate", str(self.bitrate)]
+        command += ["--speed", str(self.speed), "--bitrate", str(self.bitrate)] + (
+            ["--udp-only"] if self.udp_only else []
+        )
         if self.user:
             command += ["--user", self.user, "--password", self.password, "--auth", self.auth]
         with tempfile.TemporaryFile("w+") as errors:  # a pipe nobody reads could fill and block the server

@@ -343,3 +343,22 @@ def test_rtp_over_udp() -> None:
             assert cam.status.state is StreamState.LIVE and cam.status.detail == "RTSP over UDP"
         finally:
             cam.stop()
+
+
+@needs_gst
+def test_auto_falls_back_to_udp_when_the_camera_refuses_tcp() -> None:
+    """A camera that serves RTP over UDP only answers SETUP over TCP with 461: "auto" opens over
+    TCP, fails, asks the camera (it answers), and opens over UDP."""
+    with GstServer(udp_only=True) as server:
+        tcp = stream(server.url(), transport="tcp")
+        cam = stream(server.url(), transport="auto")
+        try:
+            tcp.start()
+            cam.start()
+            assert wait_for(lambda: (f := cam.latest()) is not None and f.seq >= 10, 30), cam.status
+            assert cam.status.state is StreamState.LIVE and cam.status.detail == "RTSP over UDP"
+            assert wait_for(lambda: tcp.status.state is StreamState.NO_SIGNAL, 30), tcp.status
+            assert tcp.latest() is None and "tcp" in tcp.status.detail
+        finally:
+            tcp.stop()
+            cam.stop()

@@ -73,3 +73,52 @@ def test_shrink_averages_fine_detail_as_inter_area_does(size, period) -> None:
     assert nearest.std() > 100  # the pattern does alias when sampled: the test can fail
     if 1920 / size[0] >= 2:
         assert small.std() <= area.std() + 3, (small.std(), area.std())
+
+
+def test_options_gate_shares_a_value_and_serves_other_values_in_turn() -> None:
+    """Opens with the same FFmpeg options run together; a different value waits for them, and a
+    later open with the first value waits behind it (no starving the UDP fallback)."""
+    import os
+    import threading
+
+    from app.video.capture import OPTIONS_VARIABLE, _OptionsGate
+
+    before = os.environ.get(OPTIONS_VARIABLE)
+    gate = _OptionsGate()
+    seen: list[tuple[str, str]] = []
+    release_a = threading.Event()
+
+    def open_with(name: str, value: str, hold: threading.Event | None = None) -> None:
+        with gate.using(value):
+            seen.append((name, os.environ[OPTIONS_VARIABLE]))
+            if hold is not None:
+                assert hold.wait(10)
+
+    a = threading.Thread(target=open_with, args=("a", "tcp", release_a))
+    a.start()
+    assert _wait(lambda: seen == [("a", "tcp")])
+    b = threading.Thread(target=open_with, args=("b", "tcp"))  # same value: joins a at once
+    b.start()
+    b.join(10)
+    assert seen == [("a", "tcp"), ("b", "tcp")]
+    c = threading.Thread(target=open_with, args=("c", "udp"))  # other value: waits for a
+    c.start()
+    assert _wait(lambda: len(gate._waiting) == 1)
+    d = threading.Thread(target=open_with, args=("d", "tcp"))  # came after c: waits behind it
+    d.start()
+    assert _wait(lambda: len(gate._waiting) == 2)
+    assert len(seen) == 2
+    release_a.set()
+    for t in (a, c, d):
+        t.join(10)
+    assert seen[2:] == [("c", "udp"), ("d", "tcp")]
+    assert os.environ.get(OPTIONS_VARIABLE) == before  # left as found once no open is in flight
+
+
+def _wait(condition, timeout: float = 10.0) -> bool:
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and not condition():
+        time.sleep(0.01)
+    return condition()
