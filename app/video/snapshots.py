@@ -62,13 +62,19 @@ class AlarmSnapshots:
 
     Call `start`/`stop` and `submit` on the source's loop.  ``grab`` and ``encode`` are
     `app.video.grab`'s by default; ``environ`` holds the cameras' passwords (the process's).
+    ``cameras`` may be a function returning the site file's cameras now, so links edited in the
+    site file take effect when the alarm desk reloads it.
     """
 
-    def __init__(self, cameras: Iterable[schema.Camera], db_url: str | Path, *, grab: Grab | None = None,
-                 encode: Encode | None = None, limits: SnapshotLimits | None = None,
+    def __init__(self, cameras: Iterable[schema.Camera] | Callable[[], Iterable[schema.Camera]], db_url: str | Path,
+                 *, grab: Grab | None = None, encode: Encode | None = None, limits: SnapshotLimits | None = None,
                  timeout: float = GRAB_TIMEOUT_S, environ: Mapping[str, str] | None = None,
                  clock: Callable[[], int] = _wall_ms) -> None:
-        self.cameras = [c for c in cameras if c.snapshot]
+        if callable(cameras):
+            self._cameras = cameras
+        else:
+            fixed = list(cameras)
+            self._cameras = lambda: fixed
         self.store = SnapshotStore(db_url)
         self.limits = limits or SnapshotLimits()
         self.timeout = timeout
@@ -108,16 +114,23 @@ class AlarmSnapshots:
 
     def submit(self, events: list[AlarmEvent]) -> None:
         """An `AlarmCore` sink: a picture for every raised alarm that concerns a camera at its level."""
-        if not self._taking or not self.cameras:
+        cameras = self.cameras
+        if not self._taking or not cameras:
             return
         for event in events:
             if event.change is not Change.RAISED:
                 continue
-            for camera_id in cameras_for(event.alarm, self.cameras):
-                task = asyncio.get_running_loop().create_task(self._snapshot(event.alarm.id, camera_id, event.ts),
+            for camera_id in cameras_for(event.alarm, cameras):
+                camera = next(c for c in cameras if c.id == camera_id)
+                task = asyncio.get_running_loop().create_task(self._snapshot(event.alarm.id, camera, event.ts),
                                                               name=f"snapshot-{event.alarm.id}-{camera_id}")
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
+
+    @property
+    def cameras(self) -> list[schema.Camera]:
+        """The cameras that take snapshots (``snapshot: true``), as the site file says now."""
+        return [c for c in self._cameras() if c.snapshot]
 
     @property
     def busy(self) -> bool:
@@ -129,8 +142,9 @@ class AlarmSnapshots:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def _snapshot(self, alarm_id: int, camera_id: str, raised_at: int) -> None:
-        picture = self._picture(camera_id, raised_at)
+    async def _snapshot(self, alarm_id: int, camera: schema.Camera, raised_at: int) -> None:
+        camera_id = camera.id
+        picture = self._picture(camera, raised_at)
         try:
             shot = await asyncio.shield(picture.done)
         except Exception as exc:  # a defect in taking it: stored as the reason, never lost silently
@@ -144,16 +158,16 @@ class AlarmSnapshots:
             self.error = str(exc)
             log.error("the snapshot of alarm %d (camera %s) was not stored: %s", alarm_id, camera_id, exc)
 
-    def _picture(self, camera_id: str, raised_at: int) -> _Picture:
+    def _picture(self, camera: schema.Camera, raised_at: int) -> _Picture:
         """The camera's picture under way, or one whose frame came at most `SHARE_MS` before the alarm, or a new one."""
         now = self.clock()
+        camera_id = camera.id
         current = self._pictures.get(camera_id)
         if current is not None and (not current.done.done() or raised_at - current.taken_at <= SHARE_MS):
             return current
         loop = asyncio.get_running_loop()
         picture = _Picture(camera_id, loop.create_future(), now)
         self._pictures[camera_id] = picture
-        camera = next(c for c in self.cameras if c.id == camera_id)
         future = loop.run_in_executor(self._grabber, self._take, camera)
 
         def taken(f: asyncio.Future[Snapshot]) -> None:
