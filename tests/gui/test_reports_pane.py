@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 
 from app.config import load_site
 from app.historian import PointInfo
@@ -97,3 +97,36 @@ def test_the_analysis_view_sums_meters_and_prices_them(qtbot, bridge, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     qtbot.wait(100)  # the figures' new lines laid out
     pane.grab().save(str(ARTIFACTS / "reports_pane.png"))
+
+
+def test_a_custom_template_is_made_run_and_deleted(qtbot, bridge, tmp_path, monkeypatch):
+    pane = make_pane(qtbot, bridge, tmp_path)
+    editor = pane.editor
+    editor.save()
+    assert "name" in editor.problem.text()  # refused in words: no name
+    editor.name.setText("出线日电量")
+    editor.filter.setText("F1-0")
+    visible = [editor.points.item(i) for i in range(editor.points.count()) if not editor.points.item(i).isHidden()]
+    assert visible and all("F1-0" in i.text() for i in visible)
+    for i in range(editor.points.count()):
+        item = editor.points.item(i)
+        if item.data(0x0100) in ("F1-01.EPimp", "F1-02.EPimp"):
+            item.setCheckState(Qt.CheckState.Checked)
+    editor.aggregation.setCurrentIndex(editor.aggregation.findData("delta"))
+    editor.interval.setCurrentIndex(editor.interval.findData("day"))
+    editor.save()
+    assert pane.kind.findData("custom:出线日电量") >= 0
+    pane.kind.setCurrentIndex(pane.kind.findData("custom:出线日电量"))
+    target = tmp_path / "custom.xlsx"
+    monkeypatch.setattr(pane_module, "ask_save_path", lambda parent, suggested: target)
+    with qtbot.waitSignal(pane.exported, timeout=60_000):
+        pane.export()
+    rows = list(load_workbook(target).active.iter_rows(min_row=7, max_row=7, values_only=True))
+    assert rows[0][1] == pytest.approx(14 * 300 + 10 * 100) and rows[0][2] == pytest.approx(2600.0)
+    pane.tabs.setCurrentWidget(editor)
+    editor.existing.setCurrentRow(0)
+    qtbot.wait(50)
+    ARTIFACTS.mkdir(exist_ok=True)
+    pane.grab().save(str(ARTIFACTS / "reports_custom.png"))
+    editor.delete()
+    assert pane.kind.findData("custom:出线日电量") < 0

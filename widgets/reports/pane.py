@@ -40,6 +40,7 @@ from app.sources.base import DataSource, SiteModel
 from widgets.auth.permissions import allowed
 from widgets.bridge import SourceBridge, describe
 from widgets.reports.analysis import AnalysisView
+from widgets.reports.templates import TemplateEditor
 from widgets.runtime import names_language
 
 
@@ -126,6 +127,9 @@ class ReportsPane(QWidget):
         self.analysis = AnalysisView(bridge, lambda: self._tariff, self.range_ms, self)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.analysis, self.tr("Energy analysis"))
+        self.editor = TemplateEditor(templates, self)
+        self.editor.saved.connect(self.fill_kinds)
+        self.tabs.addTab(self.editor, self.tr("Custom reports"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.status)
@@ -145,6 +149,7 @@ class ReportsPane(QWidget):
             except TariffError as exc:
                 self._tariff_problem = str(exc)
         self.analysis.set_site(site)
+        self.editor.set_site(site)
         if self._tariff is None:
             self.status.setText(self.tr("The site file has no usable tariff, so reports cannot price energy: %1")
                                 .replace("%1", self._tariff_problem or self.tr("no tariff section")))
