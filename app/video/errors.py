@@ -20,9 +20,16 @@ class VideoError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
+        """ "中文 / English", each half whole: the state's words then the detail's own half (the
+        details of app.video are "中文 / English" too), so a reader showing one language
+        (`partition(" / ")`) shows a whole sentence."""
         zh, en = self.state.words
-        text = f"{zh} / {en}"
-        return f"{text}: {self.detail}" if self.detail else text
+        if not self.detail:
+            return f"{zh} / {en}"
+        zh_detail, sep, en_detail = self.detail.partition(" / ")
+        if not sep:
+            zh_detail = en_detail = self.detail
+        return f"{zh}：{zh_detail} / {en}: {en_detail}"
 
     def __reduce__(self):  # pickles with its own arguments (logging across processes)
         return (type(self), (self.state, self.detail))

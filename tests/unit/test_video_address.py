@@ -50,3 +50,6 @@ def test_video_error_speaks_both_languages_without_the_password() -> None:
     again = pickle.loads(pickle.dumps(err))
     assert again.state is StreamState.AUTH_FAILED and str(again) == str(err)
     assert str(VideoError(StreamState.NO_SIGNAL)) == "无信号 / no signal"
+    both = VideoError(StreamState.NO_SIGNAL, "连接被拒绝 / connection refused (cam:554)")
+    zh, _, en = str(both).partition(" / ")  # how a one-language reader splits it
+    assert zh == "无信号：连接被拒绝" and en == "no signal: connection refused (cam:554)"
