@@ -14,7 +14,8 @@ wall-clock time as a block code (`camera_pattern.read_stamp`).
 * CPU per stream: the stream's worker thread (decoding and scaling) and the whole process, as
   a fraction of one core, over the measured seconds.
 * A 9-camera grid at 720p (nine sessions of one simulated camera: one encoder, nine decoders) in
-  a 1600 x 900 pane: the GUI thread's busy fraction as `tests.bench.console_site.BusyProbe`
+  a 1600 x 900 pane: the GUI thread's busy fraction, how many goes the frames were handed over in
+  (`widgets.video.pump`: at most 60 a second) as `tests.bench.console_site.BusyProbe`
   measures it (target <= 25 %), frames painted per second, and the process's memory (RSS)
   sampled every 10 s for --minutes; growth is the last sample minus the first.
 
@@ -263,6 +264,7 @@ def grid(app: QApplication, fps: float, seconds: float, minutes: float, warmup: 
         probe.start()
         process = psutil.Process()
         watch.reset()
+        deliveries0 = pane.grid.pump.deliveries
         rss: list[tuple[float, int]] = [(0.0, process.memory_info().rss)]
         t0 = time.perf_counter()
         cpu0, gui0 = sum(process.cpu_times()[:2]), time.thread_time()
@@ -291,6 +293,7 @@ def grid(app: QApplication, fps: float, seconds: float, minutes: float, warmup: 
         busy_s, _, _ = probe.window(busy_window["begin"], busy_window["end"])
         whole_busy_s, whole_longest_s, whole_stalls = probe.window(t0, t0 + span)
         painted = sum(watch.counts.values())
+        deliveries = pane.grid.pump.deliveries - deliveries0
         states = [t.status.state.value if t.status else "?" for t in tiles]
         pane.shutdown()
         pane.close()
@@ -305,6 +308,7 @@ def grid(app: QApplication, fps: float, seconds: float, minutes: float, warmup: 
         "longest_stall_ms": whole_longest_s * 1000,
         "stalls_over_100ms": whole_stalls,
         "frames_painted_per_s": painted / span,
+        "repaint_passes_per_s": deliveries / span,
         "paint_mean_ms": watch.paint_s / watch.paints * 1000 if watch.paints else 0.0,
         "gui_thread_cpu": (gui1 - gui0) / span,
         "process_cpu": (cpu1 - cpu0) / span,
@@ -341,6 +345,7 @@ def table(results: dict) -> str:
             ("  longest stall / stalls over 100 ms", f"{g['longest_stall_ms']:.0f} ms / {g['stalls_over_100ms']}", ""),
             ("  frames painted (all tiles)",
              f"{g['frames_painted_per_s']:.0f} /s, {g['paint_mean_ms']:.2f} ms each", ""),
+            ("  handed to the GUI in", f"{g['repaint_passes_per_s']:.0f} goes /s", ""),
             ("  CPU: GUI thread / process",
              f"{100 * g['gui_thread_cpu']:.0f} / {100 * g['process_cpu']:.0f} % of a core", ""),
             ("  RSS first / last / max",

@@ -28,6 +28,7 @@ from drivers.simulator.camera_pattern import bar_colours
 from drivers.simulator.camera_thread import serve_in_thread
 from widgets import runtime
 from widgets.video import snapshot
+from widgets.video import tile as tile_module
 from widgets.video.overlay import fit
 from widgets.video.pane import VideoPane
 from widgets.video.tile import VideoTile
@@ -311,3 +312,17 @@ def test_a_restarted_camera_is_shown_again(qtbot):
         with serve_in_thread([sim("CAM-1", "cam1")], port=port):
             seen = tile.frames_painted
             qtbot.waitUntil(lambda: live(tile) and tile.frames_painted > seen, timeout=30_000)
+
+
+def test_an_address_that_failed_is_asked_for_again(qtbot, monkeypatch):
+    monkeypatch.setattr(tile_module, "URL_RETRY_S", 0.3)
+    with serve_in_thread([sim("CAM-1", "cam1")]) as server:
+        urls: dict[str, str] = {}  # the source cannot give it yet (a cloud reconnecting, a variable unset)
+        with pane_on(qtbot, urls) as pane:
+            pane.set_grid_size(1)
+            pane.grid.put(0, "CAM-1")
+            pane.show()
+            tile = pane.grid.tiles[0]
+            qtbot.waitUntil(lambda: tile.status_lines()[:1] == ["Camera address unknown"], timeout=10_000)
+            urls["CAM-1"] = server.url("CAM-1")
+            qtbot.waitUntil(lambda: live(tile), timeout=20_000)

@@ -22,6 +22,7 @@ from app.sources.base import CameraInfo
 from widgets.devices import DEVICES_MIME
 from widgets.video import CAMERA_MIME
 from widgets.video.fullscreen import FullScreenView
+from widgets.video.pump import FramePump
 from widgets.video.snapshot import SnapshotWriter, copy_to_clipboard
 from widgets.video.tile import Camera, VideoTile
 from widgets.video.urls import UrlLookup
@@ -62,7 +63,8 @@ class VideoGrid(QWidget):
         for c in cameras:
             for device in c.devices:
                 self._by_device.setdefault(device, c.id)  # a device's first linked camera
-        self.tiles = [VideoTile(lookup, self, stream_options=stream_options) for _ in range(MOST)]
+        self.pump = FramePump(self)  # the new frames of every cell in one repaint pass
+        self.tiles = [VideoTile(lookup, self, stream_options=stream_options, pump=self.pump) for _ in range(MOST)]
         self.snapshots = SnapshotWriter(self)
         self.snapshots.saved.connect(lambda path: self.message.emit(self.tr("Snapshot saved: %1").replace("%1", path)))
         self.snapshots.failed.connect(self.message.emit)

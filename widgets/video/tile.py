@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, QSize, Qt, QTimer, Signal, Slot
@@ -42,12 +43,15 @@ from app.video.model import Frame, StreamState, StreamStatus
 from app.video.stream import CameraStream
 from widgets.runtime import names_language
 from widgets.video.overlay import in_language, paint_tile, state_words
+from widgets.video.pump import FramePump
 from widgets.video.urls import UrlLookup
 
 log = logging.getLogger(__name__)
 
 #: How long the reason a camera was brought up (an alarm's text) stays on its tile.
 BANNER_S = 60.0
+#: After a failed address lookup, when to ask again (while the tile is shown).
+URL_RETRY_S = 15.0
 
 @dataclass(frozen=True, slots=True)
 class Camera:
@@ -66,33 +70,34 @@ class Camera:
 class _StreamLink(QObject):
     """One stream's callbacks, carried from its worker to the GUI thread.
 
-    One per stream: when a tile lets a stream go, it disconnects this link, so a stream still
-    stopping on its thread can no longer touch the tile.
+    One per stream: when a tile lets a stream go, it cuts this link, so a stream still
+    stopping on its thread can no longer touch the tile.  Frames go through the grid's
+    `FramePump` (all tiles' new frames in one go); states, rare, as a queued signal each.
     """
 
-    frame_ready = Signal()
     status_changed = Signal(object)
 
-    def __init__(self) -> None:
+    def __init__(self, pump: FramePump, on_frame: Callable[[], None]) -> None:
         super().__init__()
-        self._pending = False
-        self._lock = threading.Lock()
+        self._pump = pump
+        self._target: Callable[[], None] | None = on_frame
 
     def on_frame(self) -> None:
-        """Worker thread: one signal until the GUI took it, however many frames come meanwhile."""
-        with self._lock:
-            if self._pending:
-                return
-            self._pending = True
-        self.frame_ready.emit()
+        """Worker thread: ask the pump for a go (one per go, however many frames come meanwhile)."""
+        self._pump.post(id(self), self._deliver)
 
-    def taken(self) -> None:
-        """GUI thread: the newest frame was fetched; the next one may signal again."""
-        with self._lock:
-            self._pending = False
+    def _deliver(self) -> None:
+        target = self._target
+        if target is not None:
+            target()
+
+    def cut(self) -> None:
+        """GUI thread: nothing of this stream reaches the tile any more."""
+        self._target = None
+        self._pump.forget(id(self))
 
     def on_status(self, status: StreamStatus) -> None:
-        """Worker thread: a state change (rare), each one delivered."""
+        """Worker thread: a state change, each one delivered."""
         self.status_changed.emit(status)
 
 
@@ -101,7 +106,7 @@ class VideoTile(QWidget):
 
     Signals: `frame_shown()` after a new frame was taken (a full-screen view follows it),
     `status_changed(StreamStatus)`, `activated()` on double-click, `menu_requested(QPoint)`
-    (global position) for the grid's context menu, `dropped(QMimeData)` via the grid.
+    (global position) for the grid's context menu.  Drops are the grid's (it knows the cameras).
     """
 
     frame_shown = Signal()
@@ -110,9 +115,11 @@ class VideoTile(QWidget):
     menu_requested = Signal(QPoint)
 
     def __init__(self, lookup: UrlLookup, parent: QWidget | None = None, *, stream_options: dict | None = None,
-                 banner_s: float = BANNER_S) -> None:
+                 banner_s: float = BANNER_S, pump: FramePump | None = None) -> None:
+        """``pump``: shared by the tiles of a grid (one repaint pass for all new frames); a tile's own when None."""
         super().__init__(parent)
         self._lookup = lookup
+        self._pump = pump if pump is not None else FramePump(self)
         self._options = dict(stream_options or {})
         self.banner_s = banner_s
         self.camera: Camera | None = None
@@ -192,7 +199,7 @@ class VideoTile(QWidget):
         if self.camera is None:
             return []
         if self._url_error:
-            return [self.tr("Camera address unknown"), self._url_error]
+            return [self.tr("Camera address unknown"), in_language(self._url_error)]
         status = self._status
         if status is None:
             return [state_words(StreamState.CONNECTING)]
@@ -262,8 +269,7 @@ class VideoTile(QWidget):
                 self._lookup(camera.id, lambda url, c=camera: self._got_url(c, url),
                              lambda exc, c=camera: self._no_url(c, exc))  # fmt: skip
             return
-        link = _StreamLink()
-        link.frame_ready.connect(self._on_frame_ready)
+        link = _StreamLink(self._pump, self._on_frame_ready)
         link.status_changed.connect(self._on_status)
         stream = CameraStream(self._url, label=camera.id, on_frame=link.on_frame, on_status=link.on_status,
                               **self._options)  # fmt: skip
@@ -287,14 +293,20 @@ class VideoTile(QWidget):
             return
         self._url_error = redact(str(exc).strip() or type(exc).__name__)
         log.warning("camera %s: no address: %s", camera.id, self._url_error)
+        # Asked again later: the source may be reconnecting, an environment variable may be set by then.
+        QTimer.singleShot(round(URL_RETRY_S * 1000), self, lambda c=camera: self._ask_again(c))
         self.update()
+
+    def _ask_again(self, camera: Camera) -> None:
+        if camera == self.camera and self._url is None and not self._asking and self.isVisible() and self._on_screen:
+            self._begin()
 
     def _release(self) -> None:
         """Let the stream go: its link is cut now, its worker stops on a thread of its own."""
         stream, link = self.stream, self._link
         self.stream, self._link = None, None
         if link is not None:
-            link.frame_ready.disconnect(self._on_frame_ready)
+            link.cut()
             link.status_changed.disconnect(self._on_status)
         if stream is None:
             return
@@ -315,10 +327,9 @@ class VideoTile(QWidget):
 
     @Slot()
     def _on_frame_ready(self) -> None:
-        link, stream = self._link, self.stream
-        if link is None or stream is None:
+        stream = self.stream
+        if stream is None:
             return
-        link.taken()
         frame = stream.latest()
         if frame is None or frame is self._frame:
             return
@@ -380,6 +391,7 @@ class VideoTile(QWidget):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         """A language switch changes the names and words on the overlay."""
         if event.type() == QEvent.Type.LanguageChange:
+            self.overlays.clear()  # the words are drawn again in the new language
             if self.camera is not None:
                 self.setToolTip(f"{self.camera.shown_name()} ({self.camera.id})")
             self.update()
