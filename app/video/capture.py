@@ -137,20 +137,26 @@ def open_stream(
 ) -> Opened:
     """Open over each transport in turn; after a failure ask the camera why (`probe`), and stop
     at AUTH_FAILED or NOT_FOUND: another transport cannot help, and retrying a wrong password
-    locks accounts.  With a `deadline` (monotonic) no open starts after it."""
+    locks accounts.
+
+    With a `deadline` (monotonic) everything fits before it: each open and the first read get
+    at most half the time left, the probe at most what is left after the open."""
     state, detail, tried = StreamState.NO_SIGNAL, "", []
     for way in transports_for(transport):
-        timeout = open_timeout_s
+        open_s, read_s, probe_s = open_timeout_s, read_timeout_s, min(PROBE_TIMEOUT_S, open_timeout_s)
         if deadline is not None:
-            timeout = min(timeout, deadline - time.monotonic())
-            if timeout <= 0.05:
+            left = deadline - time.monotonic()
+            if left <= 0.1:
                 break
-        capture = open_capture(url, way, timeout, read_timeout_s)
+            open_s, read_s = min(open_s, left / 2), min(read_s, left / 2)
+        capture = open_capture(url, way, open_s, read_s)
         if capture is not None:
             return Opened(capture, way, StreamState.LIVE)
         tried.append(way)
         if not detail:
-            state, detail = probe(url, timeout=min(PROBE_TIMEOUT_S, open_timeout_s))
+            if deadline is not None:
+                probe_s = min(probe_s, max(0.1, deadline - time.monotonic()))
+            state, detail = probe(url, timeout=probe_s)
             if state in (StreamState.AUTH_FAILED, StreamState.NOT_FOUND):
                 return Opened(None, way, state, detail)
     if state == StreamState.LIVE or not detail:  # RTSP answers, but no picture came

@@ -22,9 +22,10 @@ def grab(url: str, timeout: float = 8.0, *, transport: str = "auto") -> Frame:
     """The first frame the camera at `url` sends, at its own size (RGB).
 
     Blocks the calling thread (never call it on the GUI thread) for at most about `timeout`
-    seconds, plus up to 3 s when the camera is asked why it would not open."""
+    seconds: each open and its first read get half the time left (OpenCV's open and read
+    timeouts), the probe after a failed open what remains."""
     deadline = time.monotonic() + timeout
-    opened = open_stream(url, transport, timeout / 2, timeout / 2, deadline)
+    opened = open_stream(url, transport, timeout, timeout, deadline)
     capture = opened.capture
     if capture is None:
         raise VideoError(opened.state, opened.detail)

@@ -362,3 +362,18 @@ def test_auto_falls_back_to_udp_when_the_camera_refuses_tcp() -> None:
         finally:
             tcp.stop()
             cam.stop()
+
+
+@needs_gst
+def test_grab_from_a_frozen_camera_gives_up_in_words() -> None:
+    """A snapshot of a camera that accepts the connection and never answers: grab returns (its
+    opens and reads are bounded by the timeout given) with NO_SIGNAL, not a hang."""
+    with GstServer() as server:
+        server.pause()
+        try:
+            with pytest.raises(Exception) as raised:
+                grab(server.url(), timeout=3)
+        finally:
+            server.resume()
+    assert getattr(raised.value, "state", None) is StreamState.NO_SIGNAL
+    assert "no signal" in str(raised.value)
