@@ -54,7 +54,7 @@ def source_factory(site: Site, db_url: str | None, simulate: bool) -> Callable[[
 
     def make() -> DataSource:
         listen = ("127.0.0.1", 0) if simulate else None
-        return DirectSource(site, url, listen=listen, simulate=simulate)
+        return DirectSource(site, url, listen=listen, simulate=simulate, reports=data_dir() / "reports")
 
     return make
 

@@ -26,7 +26,7 @@ from app.commands.probe import UsageError, parse_host_port
 from app.commands.stopping import stop_on_signals
 from app.config import SiteError, load_site
 from app.historian import HistorianError
-from app.paths import default_db_url
+from app.paths import data_dir, default_db_url
 from app.process import settle_after_start
 from app.sources.direct import DirectSource
 
@@ -44,6 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--simulate", action="store_true", help="also run the site's simulated plant")
     parser.add_argument("--no-bus-timing", action="store_true", help="simulated buses answer at once")
     parser.add_argument("--status-every", type=float, default=60.0, help="log a status line every N seconds")
+    parser.add_argument("--reports", metavar="DIR",
+                        help="scheduled reports' folder (jobs.json, templates.json; default: in the data folder)")
     http = parser.add_argument_group("cloud API")
     http.add_argument("--http", metavar="HOST:PORT", help="serve the cloud API and the mobile page here")
     http.add_argument("--tls-cert", metavar="FILE", help="TLS certificate chain (PEM): serve HTTPS")
@@ -82,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
         if created is not None:
             log.warning("first administrator %r created from the given password", created.name)
     source = DirectSource(site, db_url, listen=listen, simulate=args.simulate,
-                          bus_timing=not args.no_bus_timing)  # fmt: skip
+                          bus_timing=not args.no_bus_timing,
+                          reports=Path(args.reports) if args.reports else data_dir() / "reports")  # fmt: skip
     try:
         return asyncio.run(serve(source, args.status_every, api, users))
     except HistorianError as exc:

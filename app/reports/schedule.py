@@ -226,8 +226,10 @@ class ReportScheduler:
                 log.exception("the report scheduler could not run its jobs")
             wait = self._seconds_to_next()
             self._wake.clear()
+            # asyncio.timeout, not wait_for: on 3.11 wait_for swallows a cancel that lands as the event is set
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+                async with asyncio.timeout(wait):
+                    await self._wake.wait()
 
     def _seconds_to_next(self) -> float:
         try:

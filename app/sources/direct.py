@@ -33,6 +33,8 @@ from app.diagram.symbols import load_library
 from app.historian import AsyncHistory, Historian, History, StoragePolicy
 from app.historian import PointInfo as StoredPoint
 from app.model import PointKind, Sample
+from app.reports.runner import start_reports
+from app.reports.schedule import ReportScheduler
 from app.simulation import plant_from_site
 from app.sources.accounts import Accounts, Login
 from app.sources.base import (
@@ -95,8 +97,11 @@ class DirectSource(CameraDesk, DataSource):
         bus_timing: bool = True,
         random_faults: bool = False,
         speedup: float = 1.0,
+        reports: Path | None = None,
     ) -> None:
         self.site_config = site
+        self.reports_dir = reports  # scheduled reports' jobs and templates (None: no schedule runs here)
+        self.reports: ReportScheduler | None = None
         self.db_url = db_url
         self.listen = listen
         self.simulate = simulate
@@ -138,11 +143,16 @@ class DirectSource(CameraDesk, DataSource):
             await self.stop()
             raise
         self._started = time.monotonic()
+        if self.reports_dir is not None:
+            self.reports = start_reports(self, self.site_config, self.reports_dir)
         log.info("direct source running: %d points, history in %s", len(self.site_config.points), self.historian.where)
 
     async def stop(self) -> None:
         """Stop field I/O, then commit everything received and close the historian."""
         self.snapshots.refuse()
+        if self.reports is not None:
+            await self.reports.stop()
+            self.reports = None
         if self.scan is not None:  # first: the simulator's hang-ups must not read as comm loss
             await self.scan.stop()
             self.scan = None
@@ -157,6 +167,11 @@ class DirectSource(CameraDesk, DataSource):
             await loop.run_in_executor(self._executor, self.accounts.close)
             await loop.run_in_executor(self._executor, self.historian.close)
             self._executor.shutdown(wait=False)
+
+    def reports_changed(self) -> None:
+        """The schedule was edited: the report scheduler looks at it again now."""
+        if self.reports is not None:
+            self.reports.changed()
 
     # -- the stream ---------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import numpy as np
@@ -49,7 +50,7 @@ def bridge(qtbot, tmp_path):
 
 
 def make_pane(qtbot, bridge, tmp_path) -> ReportsPane:
-    pane = ReportsPane(bridge, tmp_path / "templates.json", user=lambda: "李经理")
+    pane = ReportsPane(bridge, tmp_path / "reports", user=lambda: "李经理")
     qtbot.addWidget(pane)
     pane.set_site(bridge.site())
     pane.start.setDate(QDate(2026, 3, 1))
@@ -130,3 +131,32 @@ def test_a_custom_template_is_made_run_and_deleted(qtbot, bridge, tmp_path, monk
     pane.grab().save(str(ARTIFACTS / "reports_custom.png"))
     editor.delete()
     assert pane.kind.findData("custom:出线日电量") < 0
+
+
+def test_a_scheduled_job_is_saved_refused_in_words_and_deleted(qtbot, bridge, tmp_path, monkeypatch):
+    from widgets.reports import schedules
+
+    pane = make_pane(qtbot, bridge, tmp_path)
+    jobs = pane.jobs
+    jobs.name.setText("月度电费")
+    jobs.report.setCurrentIndex(jobs.report.findData("bill"))
+    jobs.every.setCurrentIndex(jobs.every.findData("month"))
+    jobs.day.setValue(2)
+    jobs.email.setText("boss@example.com, not-an-address")
+    jobs.save()
+    assert "folder" in jobs.problem.text() and jobs.table.rowCount() == 0  # refused: no folder
+    monkeypatch.setattr(schedules, "ask_folder", lambda parent, start: str(tmp_path / "monthly"))
+    jobs._browse()
+    jobs.save()
+    assert "not-an-address" in jobs.problem.text()  # refused: a bad address, named
+    jobs.email.setText("boss@example.com")
+    jobs.save()
+    assert jobs.table.rowCount() == 1 and "monthly on day 2 at 01:00" in jobs.table.item(0, 2).text()
+    saved = json.loads((tmp_path / "reports" / "jobs.json").read_text(encoding="utf-8"))["jobs"][0]
+    assert saved["report"] == "bill" and saved["email_to"] == ["boss@example.com"] and saved["day"] == 2
+    pane.tabs.setCurrentWidget(jobs)
+    jobs.table.selectRow(0)
+    qtbot.wait(50)
+    pane.grab().save(str(ARTIFACTS / "reports_schedule.png"))
+    jobs.delete()
+    assert jobs.table.rowCount() == 0

@@ -89,3 +89,29 @@ async def test_a_missed_daily_report_is_made_at_start_and_mailed(sqlite_url, tmp
     finally:
         await source.stop()
         smtp.stop()
+
+
+async def test_the_core_runs_the_schedule_of_its_reports_folder(tmp_path):
+    import asyncio
+
+    from app.config import load_site
+    from app.sources.direct import DirectSource
+
+    folder = tmp_path / "reports"
+    JobShelf(folder / "jobs.json").save({"告警日报": ReportJob("告警日报", "alarms", "day", "00:00",
+                                                               folder=str(tmp_path / "out"))}, {})
+    source = DirectSource(load_site(), tmp_path / "h.sqlite", listen=("127.0.0.1", 0), reports=folder)
+    await source.start()
+    try:
+        assert source.reports is not None
+        for _ in range(100):
+            if source.reports.results:
+                break
+            await asyncio.sleep(0.05)
+        (result,) = source.reports.results
+        # yesterday had no alarms on this fresh database: refused in words, made again next time
+        assert result.job == "告警日报" and result.path is None and "没有告警" in result.error
+        source.reports_changed()
+    finally:
+        await source.stop()
+    assert source.reports is None

@@ -35,11 +35,13 @@ from app.reports.catalog import KINDS, build_report
 from app.reports.custom import TemplateShelf
 from app.reports.energy import NoData
 from app.reports.excel import write_report
+from app.reports.runner import JOBS, TEMPLATES
 from app.reports.table import Cancelled
 from app.sources.base import DataSource, SiteModel
 from widgets.auth.permissions import allowed
 from widgets.bridge import SourceBridge, describe
 from widgets.reports.analysis import AnalysisView
+from widgets.reports.schedules import JobsEditor
 from widgets.reports.templates import TemplateEditor
 from widgets.runtime import names_language
 
@@ -62,11 +64,12 @@ class ReportsPane(QWidget):
     exported = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, bridge: SourceBridge, templates: Path, parent: QWidget | None = None, *,
+    def __init__(self, bridge: SourceBridge, folder: Path, parent: QWidget | None = None, *,
                  user: Callable[[], str] = lambda: "") -> None:
         super().__init__(parent)
         self.bridge = bridge
-        self.templates = templates
+        self.folder = folder  # the reports folder: templates.json and jobs.json, as the core's scheduler reads
+        self.templates = folder / TEMPLATES
         self.user = user
         self.site: SiteModel | None = None
         self._tariff: Tariff | None = None
@@ -127,9 +130,12 @@ class ReportsPane(QWidget):
         self.analysis = AnalysisView(bridge, lambda: self._tariff, self.range_ms, self)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.analysis, self.tr("Energy analysis"))
-        self.editor = TemplateEditor(templates, self)
+        self.editor = TemplateEditor(self.templates, self)
         self.editor.saved.connect(self.fill_kinds)
         self.tabs.addTab(self.editor, self.tr("Custom reports"))
+        self.jobs = JobsEditor(folder / JOBS, self.kind_names, self)
+        self.jobs.changed.connect(self._schedule_changed)
+        self.tabs.addTab(self.jobs, self.tr("Scheduled reports"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.status)
@@ -175,6 +181,20 @@ class ReportsPane(QWidget):
             self.kind.addItem(self.tr("Custom: %1").replace("%1", name), f"custom:{name}")
         if current is not None and (i := self.kind.findData(current)) >= 0:
             self.kind.setCurrentIndex(i)
+        if hasattr(self, "jobs"):
+            self.jobs.refresh()
+
+    def kind_names(self) -> list[tuple[str, str]]:
+        """(kind, name shown) of every report the list offers (the schedule editor offers the same)."""
+        return [(self.kind.itemData(i), self.kind.itemText(i)) for i in range(self.kind.count())]
+
+    def _schedule_changed(self) -> None:
+        def tell(source: DataSource) -> None:  # on the core loop
+            changed = getattr(source, "reports_changed", None)
+            if changed is not None:
+                changed()
+
+        self.bridge.request(tell, lambda _none: None, lambda exc: self.status.setText(describe(exc)))
 
     # -- range -------------------------------------------------------------------------------
 
