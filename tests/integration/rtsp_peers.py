@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -188,12 +189,18 @@ def block_centres(width: int, height: int) -> list[tuple[int, int]]:
 
 
 @contextmanager
-def rtsp_source(frames: list[np.ndarray], fps: int = 25) -> Iterator[str]:
-    """PyPI rtsp's server looping `frames`; yields its URL."""
-    import rtsp
+def rtsp_source(frames: list[np.ndarray], fps: int = 25, *, sprop: bool = True) -> Iterator[str]:
+    """PyPI rtsp's server looping `frames`; yields its URL.  ``sprop=False``: its SDP leaves out
+    the SPS/PPS (sprop-parameter-sets), as some cameras' do; they come in the stream only."""
+    from rtsp.source import Source
+
+    class WithoutParameterSets(Source):
+        def _sdp(self) -> str:
+            return re.sub(r";sprop-parameter-sets=[^\r\n]*", "", super()._sdp())
 
     port = free_port()
-    source = rtsp.Source(f"rtsp://127.0.0.1:{port}/live", fps=fps, frame_buffer=frames)
+    kind = Source if sprop else WithoutParameterSets
+    source = kind(f"rtsp://127.0.0.1:{port}/live", fps=fps, frame_buffer=frames)
     try:
         if not source.wait_ready(10) or not source.wait_encoding_started(10):
             raise RuntimeError("PyPI rtsp server did not start")

@@ -146,6 +146,21 @@ def test_a_viewer_that_never_reads_makes_nothing_grow() -> None:
 
 
 @needs_rtsp
+def test_a_camera_without_parameter_sets_in_its_sdp_opens() -> None:
+    """Some cameras give the SPS/PPS only in the stream, not in the SDP: the short stream analysis
+    of the low-latency options must still find the picture size."""
+    with rtsp_source(pattern_frames(), sprop=False) as url:
+        cam = stream(url)
+        cam.start()
+        try:
+            assert wait_for(lambda: (f := cam.latest()) is not None and f.seq >= 5, 20), cam.status
+            assert (cam.status.width, cam.status.height) == (320, 240)
+            assert_blocks(cam.latest().image)
+        finally:
+            cam.stop()
+
+
+@needs_rtsp
 def test_grab_takes_one_frame_for_a_snapshot() -> None:
     with rtsp_source(pattern_frames()) as url:
         frame = grab(url, timeout=10)
