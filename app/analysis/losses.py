@@ -33,18 +33,26 @@ class Loss:
     flags: Flag
 
     @property
-    def loss_kwh(self) -> float:
-        return self.input_kwh - self.output_kwh
+    def complete(self) -> bool:
+        """Every meter involved has readings over the whole range (gaps are spread, not missing)."""
+        return Flag.NO_DATA not in self.flags
+
+    @property
+    def loss_kwh(self) -> float | None:
+        """In minus out; None when a meter lacks readings (a difference with a missing side is no loss)."""
+        return self.input_kwh - self.output_kwh if self.complete else None
 
     @property
     def rate_percent(self) -> float | None:
-        """Loss over input; None when nothing went in."""
-        return None if self.input_kwh <= 0 else 100.0 * self.loss_kwh / self.input_kwh
+        """Loss over input; None when nothing went in or a meter lacks readings."""
+        loss = self.loss_kwh
+        return None if loss is None or self.input_kwh <= 0 else 100.0 * loss / self.input_kwh
 
     @property
     def unexplained_kwh(self) -> float | None:
         """Loss beyond the nameplate's prediction (transformers)."""
-        return None if self.expected_kwh is None else self.loss_kwh - self.expected_kwh
+        loss = self.loss_kwh
+        return None if self.expected_kwh is None or loss is None else loss - self.expected_kwh
 
     @property
     def over_threshold(self) -> bool:
@@ -77,8 +85,9 @@ def transformer_loss(name: str, hv: Register, lv: Register, start_ms: int, end_m
         else:
             kva = kw / power_factor
         covered = ~np.isnan(kva)
-        beta = kva[covered] / rated_kva
-        expected = float(no_load_loss_kw * hours[covered].sum() + load_loss_kw * (beta**2 * hours[covered]).sum())
+        if covered.any():
+            beta = kva[covered] / rated_kva
+            expected = float(no_load_loss_kw * hours[covered].sum() + load_loss_kw * (beta**2 * hours[covered]).sum())
     return Loss(name, into, out, expected, threshold_percent, flags)
 
 
@@ -96,6 +105,8 @@ def section_loss(name: str, incomer: Register, feeders: Mapping[str, Register], 
 
 def loss_rate_words(loss: Loss) -> tuple[str, str]:
     """A report's remark: (Chinese, English)."""
+    if not loss.complete:
+        return "缺少电表读数，无法计算", "meter readings missing: not computed"
     rate = loss.rate_percent
     if rate is None or math.isnan(rate):
         return "无输入电量", "no energy in"

@@ -18,9 +18,11 @@ from app.alarms.model import JournalQuery
 from app.analysis.bill import month_range, monthly_bill
 from app.analysis.demand import max_demand
 from app.analysis.energy import Flag, Register
+from app.analysis.load import load_rate_distribution
+from app.analysis.losses import loss_rate_words, section_loss, transformer_loss
 from app.analysis.power_factor import monthly_power_factor
 from app.analysis.tariff import Period, Tariff
-from app.reports.energy import DAY_MS, Meter, NoData, boundaries, read_registers
+from app.reports.energy import DAY_MS, Meter, NoData, boundaries, energy_meters, read_registers
 from app.reports.table import Chart, Column, Report, ReportTable
 from app.sources.base import DataSource
 
@@ -185,3 +187,136 @@ def _period(tariff: Tariff, start_ms: int, end_ms: int) -> str:
     first = dt.datetime.fromtimestamp(start_ms / 1000, tariff.timezone)
     last = dt.datetime.fromtimestamp((end_ms - 1) / 1000, tariff.timezone)
     return f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
+
+
+def _meter_of(device: str, meters: Sequence[Meter]) -> Meter | None:
+    return next((m for m in meters if m.device == device and m.point == f"{device}.EPimp"), None)
+
+
+async def loss_report(source: DataSource, tariff: Tariff, start_ms: int, end_ms: int, *, by: str,
+                      language: str = "zh", transformer_threshold: float = 3.0, section_threshold: float = 2.0,
+                      cancelled: Callable[[], bool] | None = None) -> Report:
+    """Transformer losses (HV in − LV out, against the nameplate) and section losses (incomer − its
+    feeders), from the site's topology (each device's ``upstream`` and ``role``)."""
+    zh = language == "zh"
+    site = source.site()
+    devices = {d.id: d for d in site.devices}
+    meters = energy_meters(site, language)
+    pairs = [(hv, lv) for lv in site.devices if lv.role == "transformer_lv" and lv.upstream
+             for hv in [devices.get(lv.upstream)] if hv is not None and hv.role == "transformer_hv"]
+    sections = [(d, [c for c in site.devices if c.upstream == d.id and c.role in ("feeder", "transformer_hv")])
+                for d in site.devices if d.role in ("incomer", "transformer_lv")]
+    sections = [(d, kids) for d, kids in sections if kids]
+    wanted = {m.point: m for m in meters if m.device in {x.id for pair in pairs for x in pair} |
+              {d.id for d, kids in sections} | {k.id for _d, kids in sections for k in kids}}
+    reactive_meters = [Meter(lv.id, lv.name, f"{lv.id}.EQimp") for _hv, lv in pairs]
+    registers = await read_registers(source, list(wanted.values()) + reactive_meters, start_ms, end_ms, cancelled)
+    if not any(len(r.ts) for r in registers.values()):
+        raise NoData("该时段内没有电表读数，无法计算损耗", "no meter readings in this range: no losses can be computed")
+    empty = Register([], [])
+
+    def name(d: object) -> str:
+        return d.name if zh else (d.name_en or d.name)  # type: ignore[attr-defined]
+
+    losses = []
+    for hv, lv in pairs:
+        rated = lv.rating_kva or hv.rating_kva
+        p0 = hv.no_load_loss_kw if hv.no_load_loss_kw is not None else lv.no_load_loss_kw
+        pk = hv.load_loss_kw if hv.load_loss_kw is not None else lv.load_loss_kw
+        losses.append(("transformer", transformer_loss(
+            name(lv).replace("低压进线", "").replace(" LV incomer", "") or lv.id,
+            registers.get(f"{hv.id}.EPimp", empty), registers.get(f"{lv.id}.EPimp", empty), start_ms, end_ms,
+            rated_kva=rated, no_load_loss_kw=p0, load_loss_kw=pk,
+            lv_reactive=registers.get(f"{lv.id}.EQimp"), threshold_percent=transformer_threshold)))
+    for d, kids in sections:
+        kid_ids = {k.id for k in kids}  # a multi-circuit meter counts with all its circuits
+        feeders = {m.point: registers.get(m.point, empty) for m in meters if m.device in kid_ids}
+        losses.append(("section", section_loss(name(d), registers.get(f"{d.id}.EPimp", empty), feeders, start_ms,
+                                               end_ms, threshold_percent=section_threshold)))
+    kinds = {"transformer": ("变压器损耗", "transformer"), "section": ("线路/母线损耗", "section")}
+    columns = [Column("what", "对象" if zh else "What", width=24),
+               Column("kind", "类别" if zh else "Kind", width=14),
+               Column("in", "输入电量" if zh else "Energy in", "kWh", "#,##0.00", 14),
+               Column("out", "输出电量" if zh else "Energy out", "kWh", "#,##0.00", 14),
+               Column("loss", "损耗电量" if zh else "Loss", "kWh", "#,##0.00", 13, "sum"),
+               Column("rate", "损耗率" if zh else "Loss rate", "%", "0.00", 10, above=section_threshold),
+               Column("expected", "铭牌计算损耗" if zh else "Nameplate loss", "kWh", "#,##0.00", 14),
+               Column("beyond", "超出铭牌" if zh else "Beyond nameplate", "kWh", "#,##0.00", 13),
+               Column("remark", "备注" if zh else "Remark", width=34)]
+    rows = []
+    for kind, loss in losses:
+        words = loss_rate_words(loss)[0 if zh else 1]
+        if loss.flags & (Flag.GAP | Flag.RESET):
+            words += ("；" if zh else "; ") + _remark(loss.flags & (Flag.GAP | Flag.RESET), zh)
+        complete = loss.complete
+        rows.append([loss.name, kinds[kind][0 if zh else 1], loss.input_kwh if complete else None,
+                     loss.output_kwh if complete else None, loss.loss_kwh, loss.rate_percent, loss.expected_kwh,
+                     loss.unexplained_kwh, words])
+    note = (f"变压器损耗率阈值 {transformer_threshold:g}%，线路/母线 {section_threshold:g}%；"
+            "铭牌损耗 = 空载损耗×小时 + 负载损耗×Σ负载率²×小时" if zh else
+            f"thresholds: transformers {transformer_threshold:g} %, sections {section_threshold:g} %; nameplate loss "
+            "= no-load loss × hours + load loss × Σ load factor² × hours")
+    return Report("损耗分析报表" if zh else "Loss report", _site_name(source, zh), _period(tariff, start_ms, end_ms),
+                  by, [ReportTable("损耗" if zh else "Losses", columns, rows, note=note,
+                                   charts=[Chart("bar", "损耗电量" if zh else "Losses", "what", ("loss",), "kWh")])],
+                  language="zh" if zh else "en")
+
+
+async def transformer_load_report(source: DataSource, tariff: Tariff, start_ms: int, end_ms: int, *, by: str,
+                                  language: str = "zh", cancelled: Callable[[], bool] | None = None) -> Report:
+    """Each transformer's load by day (max kVA and load rate, average load rate, hours above 80 %) and
+    the distribution of its 15-minute load rates over the range."""
+    zh = language == "zh"
+    site = source.site()
+    transformers = [d for d in site.devices if d.role == "transformer_lv" and d.rating_kva]
+    if not transformers:
+        raise NoData("站点文件中没有带额定容量的变压器低压侧电表",
+                     "the site file has no transformer LV meter with a kVA rating")
+    active_m = [Meter(t.id, t.name, f"{t.id}.EPimp") for t in transformers]
+    reactive_m = [Meter(t.id, t.name, f"{t.id}.EQimp") for t in transformers]
+    registers = await read_registers(source, active_m + reactive_m, start_ms, end_ms, cancelled)
+    if not any(len(registers.get(m.point, Register([], [])).ts) for m in active_m):
+        raise NoData("该时段内没有变压器电表读数", "no transformer meter readings in this range")
+    edges = boundaries(tariff, start_ms, end_ms, "day")
+    quarters = np.arange(start_ms, end_ms, 15 * 60_000, dtype=np.int64)
+    ends = np.minimum(quarters + 15 * 60_000, end_ms)
+    kva: dict[str, np.ndarray] = {}
+    for t in transformers:
+        p = registers.get(f"{t.id}.EPimp", Register([], [])).between(quarters, ends).kwh * 4
+        q_reg = registers.get(f"{t.id}.EQimp")
+        q = q_reg.between(quarters, ends).kwh * 4 if q_reg is not None and len(q_reg.ts) else np.zeros(len(p))
+        kva[t.id] = np.hypot(p, np.nan_to_num(q))
+        kva[t.id][np.isnan(p)] = np.nan
+    name = {t.id: (t.name if zh else (t.name_en or t.name)) for t in transformers}
+    day_cols = [Column("day", "日期" if zh else "Day", number_format="yyyy-mm-dd", width=12),
+                Column("tx", "变压器" if zh else "Transformer", width=22),
+                Column("max_kva", "最大视在功率" if zh else "Max apparent power", "kVA", "#,##0.0", 14),
+                Column("max_rate", "最大负载率" if zh else "Max load rate", "%", "0.0", 12, "max", above=100.0),
+                Column("avg_rate", "平均负载率" if zh else "Average load rate", "%", "0.0", 12),
+                Column("hours80", "负载率>80%时长" if zh else "Hours above 80 %", "h", "0.00", 14, "sum")]
+
+    def day_rows() -> Iterable[list[object]]:
+        for lo, hi in zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True):
+            day = dt.datetime.fromtimestamp(lo / 1000, tariff.timezone).replace(tzinfo=None)
+            inside = (quarters >= lo) & (quarters < hi)
+            for t in transformers:
+                part = kva[t.id][inside]
+                known = part[~np.isnan(part)]
+                if not len(known):
+                    yield [day, name[t.id], None, None, None, None]
+                    continue
+                rate = 100.0 * known / t.rating_kva
+                yield [day, name[t.id], float(known.max()), float(rate.max()), float(rate.mean()),
+                       float((rate > 80.0).sum()) * 0.25]
+
+    dist_cols = [Column("bin", "负载率区间" if zh else "Load rate", width=14),
+                 *(Column(f"t{i}", name[t.id], "%", "0.0", 14) for i, t in enumerate(transformers))]
+    dists = [load_rate_distribution(kva[t.id], float(t.rating_kva)) for t in transformers]  # type: ignore[arg-type]
+    dist_rows = [[label, *(d[k][1] for d in dists)] for k, (label, _v) in enumerate(dists[0])]
+    return Report("变压器负载报表" if zh else "Transformer load report", _site_name(source, zh),
+                  _period(tariff, start_ms, end_ms), by,
+                  [ReportTable("日负载" if zh else "Daily load", day_cols, day_rows()),
+                   ReportTable("负载率分布" if zh else "Load-rate distribution", dist_cols, dist_rows,
+                               charts=[Chart("bar", "负载率分布（时间占比）" if zh else "Share of time by load rate",
+                                             "bin", tuple(f"t{i}" for i in range(len(transformers))), "%")])],
+                  language="zh" if zh else "en")

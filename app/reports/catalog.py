@@ -7,7 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.analysis.tariff import Tariff
-from app.reports.builtin import alarm_statistics_report, bill_report, demand_pf_report
+from app.reports.builtin import (
+    alarm_statistics_report,
+    bill_report,
+    demand_pf_report,
+    loss_report,
+    transformer_load_report,
+)
 from app.reports.custom import TemplateError, TemplateShelf, custom_report
 from app.reports.energy import energy_meters, energy_report
 from app.reports.table import Report
@@ -18,6 +24,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "energy": ("电能抄表报表", "Energy meter-reading report"),
     "bill": ("电费结算报表", "Electricity bill"),
     "demand_pf": ("最大需量与功率因数日报", "Max demand and power factor by day"),
+    "losses": ("损耗分析报表", "Loss report"),
+    "transformer_load": ("变压器负载报表", "Transformer load report"),
     "alarms": ("告警统计报表", "Alarm statistics"),
 }
 
@@ -42,6 +50,11 @@ async def build_report(source: DataSource, tariff: Tariff, kind: str, start_ms: 
     if kind == "demand_pf":
         return await demand_pf_report(source, tariff, meters, start_ms, end_ms, by=by, language=language,
                                       cancelled=cancelled)
+    if kind == "losses":
+        return await loss_report(source, tariff, start_ms, end_ms, by=by, language=language, cancelled=cancelled)
+    if kind == "transformer_load":
+        return await transformer_load_report(source, tariff, start_ms, end_ms, by=by, language=language,
+                                             cancelled=cancelled)
     if kind == "alarms":
         return await alarm_statistics_report(source, tariff, start_ms, end_ms, by=by, language=language)
     if kind.startswith("custom:") and templates is not None:
@@ -51,4 +64,4 @@ async def build_report(source: DataSource, tariff: Tariff, kind: str, start_ms: 
             raise TemplateError(f"there is no report template {name!r}")
         return await custom_report(source, tariff, template, start_ms, end_ms, by=by, language=language,
                                    cancelled=cancelled)
-    raise TemplateError(f"{kind!r} is not a report (energy, bill, demand_pf, alarms or custom:<template>)")
+    raise TemplateError(f"{kind!r} is not a report ({', '.join(KINDS)} or custom:<template>)")

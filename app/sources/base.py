@@ -79,6 +79,9 @@ class DeviceInfo:
     role: str | None = None  # incomer, transformer_lv, feeder, tcu, environment, ... (site file)
     upstream: str | None = None
     name_en: str = ""
+    rating_kva: float | None = None  # nameplate (site file): load rates and losses measure against it
+    no_load_loss_kw: float | None = None
+    load_loss_kw: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -240,6 +240,9 @@ class DirectSource(CameraDesk, DataSource):
                     d.role,
                     d.upstream,
                     d.name.en,
+                    d.rating.kva,
+                    d.rating.no_load_loss_kw,
+                    d.rating.load_loss_kw,
                 )
                 for d in f.devices
             ],

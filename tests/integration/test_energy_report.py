@@ -18,7 +18,13 @@ from openpyxl import load_workbook
 from app.analysis.tariff import tariff_from_mapping
 from app.config import load_site
 from app.historian import PointInfo
-from app.reports.builtin import alarm_statistics_report, bill_report, demand_pf_report
+from app.reports.builtin import (
+    alarm_statistics_report,
+    bill_report,
+    demand_pf_report,
+    loss_report,
+    transformer_load_report,
+)
 from app.reports.energy import Meter, NoData, energy_report
 from app.reports.excel import FIRST_ROW, write_report
 from app.reports.table import Cancelled, Column, Report, ReportTable
@@ -195,3 +201,40 @@ async def test_alarm_statistics_from_a_real_alarm(tmp_path):
     assert critical[1] >= 1 and critical[2] >= 1 and critical[3] is not None and critical[3] >= 0
     frequent = [r[0] for r in wb["频发测点"].iter_rows(min_row=FIRST_ROW, values_only=True)]
     assert any("ENV-1.smoke" in str(x) for x in frequent)
+
+
+async def test_losses_and_transformer_load_from_the_topology(sqlite_url, tmp_path):
+    source = await started(sqlite_url)
+    try:
+        ts = np.arange(MARCH - Q, APRIL + Q, Q, dtype=np.int64)
+        hours = (ts - MARCH) / H
+        # T1: 605 kW in at HV, 600 kW out at LV (0 kvar); its six feeders: started()'s F1-01 100 kW, F1-02
+        # 50 kW, F1-03 100 kW (on the 2nd) and these 270 kW: 520 kW together
+        flows = {"T1-HV.EPimp": 605.0, "T1-LV-IN.EPimp": 600.0, "T1-LV-IN.EQimp": 0.0,
+                 "F1-04.EPimp": 100.0, "F1-05.EPimp": 100.0, "F1-06.EPimp": 70.0}
+        for point, kw in flows.items():
+            source.historian.import_history(PointInfo(point, "kWh"), ts, 1000.0 + kw * hours)
+        tariff = tariff_from_mapping(TARIFF, "Asia/Shanghai")
+        day = (MARCH + 24 * H, MARCH + 48 * H)
+        losses = await loss_report(source, tariff, *day, by="李经理")
+        load = await transformer_load_report(source, tariff, *day, by="李经理")
+        path = write_report(losses, tmp_path / "losses.xlsx")
+        write_report(load, tmp_path / "load.xlsx")
+    finally:
+        await source.stop()
+    rows = {r[0]: r for r in load_workbook(path).active.iter_rows(min_row=FIRST_ROW, values_only=True) if r[1]}
+    t1 = next(r for name, r in rows.items() if "1" in name and r[1] == "变压器损耗")
+    # 5 kW for 24 h; nameplate: 1.2 x 24 + 8.13 x 0.6^2 x 24 = 28.8 + 70.2432
+    assert t1[4] == pytest.approx(120.0) and t1[6] == pytest.approx(28.8 + 8.13 * 0.36 * 24)
+    assert t1[5] == pytest.approx(100 * 120 / (605 * 24))
+    section = next(r for r in rows.values() if r[1] == "线路/母线损耗" and r[2] == pytest.approx(600 * 24))
+    assert section[4] == pytest.approx(80 * 24) and "超过阈值" in section[8]  # 13.3 % > 2 %
+    t2 = next(r for r in rows.values() if r[1] == "变压器损耗" and r is not t1)
+    assert t2[4] is None and "缺少电表读数" in t2[8]  # transformer 2 has no readings: said, not zero
+    daily = load_workbook(tmp_path / "load.xlsx")
+    day_rows = list(daily["日负载"].iter_rows(min_row=FIRST_ROW, values_only=True))
+    t1_day = next(r for r in day_rows if r[2] is not None)
+    assert t1_day[2] == pytest.approx(600.0) and t1_day[3] == pytest.approx(60.0) and t1_day[5] == 0.0
+    dist = list(daily["负载率分布"].iter_rows(min_row=FIRST_ROW, values_only=True))
+    assert next(r for r in dist if r[0] == "60-70%")[1] == pytest.approx(100.0)
+    opened_by_libreoffice(path, tmp_path)

@@ -52,8 +52,10 @@ def test_section_loss_flags_unmetered_energy():
     assert loss.over_threshold
     assert loss_rate_words(loss) == ("损耗率 5.00% 超过阈值 2%", "loss rate 5.00 % above the threshold of 2 %")
     empty = section_loss("LV1", Register([], []), feeders, T0, T0 + H)
-    assert empty.rate_percent is None and Flag.NO_DATA in empty.flags
-    assert loss_rate_words(empty) == ("无输入电量", "no energy in")
+    assert empty.rate_percent is None and empty.loss_kwh is None and Flag.NO_DATA in empty.flags
+    assert loss_rate_words(empty) == ("缺少电表读数，无法计算", "meter readings missing: not computed")
+    idle = section_loss("LV1", steady(0.0), {"F1": steady(0.0)}, T0, T0 + H)
+    assert idle.loss_kwh == 0.0 and idle.rate_percent is None and loss_rate_words(idle)[1] == "no energy in"
 
 
 def test_load_figures():

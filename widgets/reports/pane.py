@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -48,7 +48,8 @@ from widgets.runtime import names_language
 
 def ask_save_path(parent: QWidget, suggested: str) -> Path | None:
     """Where to save the workbook (tests replace this; a modal dialog would wait for a person)."""
-    name, _ = QFileDialog.getSaveFileName(parent, QFileDialog.tr("Save report"), suggested, "Excel (*.xlsx)")
+    title = QCoreApplication.translate("ReportsPane", "Save report")
+    name, _ = QFileDialog.getSaveFileName(parent, title, suggested, "Excel (*.xlsx)")
     return Path(name) if name else None
 
 

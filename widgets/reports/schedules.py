@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QTime, Signal
+from PySide6.QtCore import QCoreApplication, QTime, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,7 +35,8 @@ from app.reports.schedule import JobError, JobShelf, ReportJob
 
 def ask_folder(parent: QWidget, start: str) -> str:
     """A folder chosen by the person (tests replace this; the dialog would wait for a person)."""
-    return QFileDialog.getExistingDirectory(parent, QFileDialog.tr("Folder for the reports"), start)
+    title = QCoreApplication.translate("JobsEditor", "Folder for the reports")
+    return QFileDialog.getExistingDirectory(parent, title, start)
 
 
 class JobsEditor(QWidget):
