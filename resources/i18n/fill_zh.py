@@ -308,6 +308,7 @@ ZH: dict[tuple[str, str], str] = {
 sys.path.insert(0, str(Path(__file__).parent))
 from zh_auth import ZH_AUTH  # noqa: E402 - tables beside this script
 from zh_diagram import ZH_DIAGRAM  # noqa: E402
+from zh_reports import ZH_REPORTS  # noqa: E402
 from zh_snapshots import ZH_SNAPSHOTS  # noqa: E402
 from zh_video import ZH_VIDEO  # noqa: E402
 
@@ -315,6 +316,7 @@ ZH.update(ZH_DIAGRAM)
 ZH.update(ZH_AUTH)
 ZH.update(ZH_VIDEO)
 ZH.update(ZH_SNAPSHOTS)
+ZH.update(ZH_REPORTS)
 
 
 def fill(ts: Path) -> list[tuple[str, str]]:
