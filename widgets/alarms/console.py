@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
+from shiboken6 import isValid
 
 from app.alarms.export import export_alarms
 from app.alarms.fault_store import FaultRecordHeader
@@ -129,6 +130,7 @@ class AlarmConsole(QObject):
     def stop(self) -> None:
         """The console is closing: silence the horn, close the popup."""
         self._flood_timer.stop()
+        self.snapshots.stop()
         self.sound.stop()
         self.popup.hide()
 
@@ -339,6 +341,8 @@ class AlarmConsole(QObject):
                             lambda found: self._show_snapshots(alarm_id, found), self._failed("snapshot"))
 
     def _show_snapshots(self, alarm_id: int, found: list[SnapshotInfo]) -> None:
+        if not isValid(self):
+            return  # the console closed while the source was being asked
         if not found:
             self.message.emit(self.tr("Alarm %1 has no snapshot.").replace("%1", str(alarm_id)))
             return

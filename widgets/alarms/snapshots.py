@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QCoreApplication, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from shiboken6 import isValid
 
 from app.alarms.journal import JournalEntry
 from app.alarms.model import Alarm
@@ -50,6 +51,7 @@ class SnapshotMarks(QObject):
         self._wanted: set[int] = set()
         self._asked_once: set[int] = set()
         self._busy = False
+        self._stopped = False
         self._timer = QTimer(self)
         self._timer.setInterval(RETRY_MS)
         self._timer.timeout.connect(self._retry)
@@ -57,6 +59,13 @@ class SnapshotMarks(QObject):
     def set_cameras(self, cameras: Iterable[CameraInfo]) -> None:
         """The site's cameras: which alarms can have a snapshot at all."""
         self.cameras = [c for c in cameras if c.snapshot]
+
+    def stop(self) -> None:
+        """The console is closing: ask nothing more."""
+        self._timer.stop()
+        self._expected.clear()
+        self._wanted.clear()
+        self._stopped = True  # an answer still on its way changes nothing and asks nothing again
 
     def of(self, alarm_id: int) -> list[SnapshotInfo]:
         """The snapshots known for an alarm (empty when none, or not known yet)."""
@@ -95,7 +104,7 @@ class SnapshotMarks(QObject):
         self._ask()
 
     def _ask(self) -> None:
-        if self._busy or not self._wanted:
+        if self._busy or self._stopped or not self._wanted:
             return
         ids, self._wanted = sorted(self._wanted), set()
         self._asked_once.update(ids)
@@ -103,6 +112,8 @@ class SnapshotMarks(QObject):
         self.bridge.request(lambda source: source.snapshots_of(ids), self._answer, self._failed)
 
     def _answer(self, infos: list[SnapshotInfo]) -> None:
+        if not isValid(self) or self._stopped:
+            return  # the console closed while the source was being asked
         self._busy = False
         got: dict[int, list[SnapshotInfo]] = {}
         for info in infos:
@@ -117,6 +128,8 @@ class SnapshotMarks(QObject):
         self._ask()
 
     def _failed(self, exc: Exception) -> None:
+        if not isValid(self) or self._stopped:
+            return  # the console closed (its source stopped) while the source was being asked
         self._busy = False
         self.failed.emit(describe(exc))
 
