@@ -93,6 +93,8 @@ async def test_a_user_of_another_room_is_refused_the_camera(db_url, monkeypatch)
         async with served(direct) as api, cloud_client(api.url, name=LV_OPERATOR[0], password=LV_OPERATOR[1]) as lv:
             assert isinstance(lv, CloudSource)
             assert await lv.camera_url("CAM-2") == "rtsp://127.0.0.1:8554/cam2"
+            answer = await lv.api.http.get("/cameras/CAM-2/url", headers={"Authorization": f"Bearer {lv.api.token}"})
+            assert answer.headers["cache-control"] == "no-store"  # an address with credentials is never cached
             with pytest.raises(PermissionDenied) as refused:
                 await lv.camera_url("CAM-1")
             assert "HV" in str(refused.value)
