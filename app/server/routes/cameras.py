@@ -89,7 +89,10 @@ async def snapshots_of(request: Request, who: Viewer,
         allowed = []
         for info in found:
             if info.alarm_id not in rooms:
-                rooms[info.alarm_id] = await alarm_room(request, info.alarm_id)
+                try:
+                    rooms[info.alarm_id] = await alarm_room(request, info.alarm_id)
+                except NotFound:  # not journaled yet: its room is unknown, so it is not shown to a room user
+                    continue
             if who.user.can(Permission.VIEW, rooms[info.alarm_id]):
                 allowed.append(info)
         found = allowed
