@@ -106,7 +106,8 @@ class Register:
         flags = np.zeros(len(step), dtype=np.uint8)
         before, after = v[:-1], v[1:]
         for r in replacements:
-            inside = np.flatnonzero((t[:-1] < r.at_ms) & (t[1:] >= r.at_ms))
+            # readings at or before the change are the old meter's, later ones the new meter's
+            inside = np.flatnonzero((t[:-1] <= r.at_ms) & (t[1:] > r.at_ms))
             step[inside] = (r.old_final - before[inside]) + (after[inside] - r.new_initial)
             flags[inside] |= np.uint8(Flag.REPLACED)
         fell = (step < 0) & ((flags & Flag.REPLACED) == 0)

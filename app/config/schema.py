@@ -8,6 +8,7 @@ templates that exist, addresses unique per bus) live in `app.config.checks`.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -158,6 +159,16 @@ class Rating(Strict):
     load_loss_kw: float | None = Field(None, ge=0)
 
 
+class MeterChange(Strict):
+    """A meter replaced (or its register set) on site: the old register's last value and the new one's first,
+    so energy across the change is exact instead of a reset's unknown step."""
+
+    at: datetime = Field(description="when, local time of the site unless an offset is given")
+    point: str = Field("EPimp", description="the register's quantity id, e.g. EPimp, EQimp")
+    old_final: float = Field(ge=0)
+    new_initial: float = Field(ge=0)
+
+
 ROLES = ("incomer", "revenue", "transformer_hv", "transformer_lv", "feeder", "bus_tie", "tcu", "environment")
 
 
@@ -178,6 +189,7 @@ class Device(Strict):
     poll: float = Field(5.0, ge=0.1, le=86400, description="poll period in seconds")
     enabled: bool = True
     rating: Rating = Rating()
+    meter_changes: list[MeterChange] = []
 
     _n = field_validator("name", mode="before")(_names)
 

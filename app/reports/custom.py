@@ -27,6 +27,7 @@ from typing import Literal, get_args
 
 import numpy as np
 
+from app.analysis.energy import Replacement
 from app.analysis.tariff import Tariff
 from app.historian import History
 from app.reports.energy import DAY_MS, NoData, boundaries, register_of
@@ -121,11 +122,13 @@ class TemplateShelf:
             raise
 
 
-def aggregate(h: History, aggregation: Aggregation, edges: np.ndarray) -> np.ndarray:
-    """One value per interval [edges[k], edges[k+1]) of a point's history (NaN where unknown)."""
+def aggregate(h: History, aggregation: Aggregation, edges: np.ndarray, *, rollover: float | None = None,
+              replacements: Sequence[Replacement] = ()) -> np.ndarray:
+    """One value per interval [edges[k], edges[k+1]) of a point's history (NaN where unknown); a counter's
+    growth goes through its rollover and recorded replacements."""
     starts, ends = edges[:-1], edges[1:]
     if aggregation == "delta":
-        return register_of(h).between(starts, ends).kwh
+        return register_of(h, rollover, replacements).between(starts, ends).kwh
     if h.raw:
         s = h.columns()
         ts, values = s.ts, s.value
@@ -199,7 +202,12 @@ async def custom_report(source: DataSource, tariff: Tariff, template: CustomTemp
         for h in await source.histories(list(template.points[i:i + 100]), first, end_ms + width, max_points,
                                         rows=False):
             histories[h.point] = h
-    values = {p: aggregate(histories[p], template.aggregation, edges) if p in histories
+    changes: dict[str, list[Replacement]] = {}
+    for d in site.devices:
+        for quantity, at_ms, old_final, new_initial in d.meter_changes:
+            changes.setdefault(f"{d.id}.{quantity}", []).append(Replacement(at_ms, old_final, new_initial))
+    values = {p: aggregate(histories[p], template.aggregation, edges, rollover=info[p].rollover,
+                           replacements=changes.get(p, ())) if p in histories
               else np.full(len(edges) - 1, np.nan) for p in template.points}
     if all(np.isnan(v).all() for v in values.values()):
         raise NoData("所选测点在该时段内没有任何数据，未生成报表",

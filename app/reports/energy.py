@@ -17,7 +17,7 @@ from typing import Literal
 
 import numpy as np
 
-from app.analysis.energy import Flag, Register
+from app.analysis.energy import Flag, Register, Replacement
 from app.analysis.tariff import Period, Tariff
 from app.historian import History
 from app.reports.table import Cancelled, Chart, Column, Report, ReportTable
@@ -83,7 +83,7 @@ def boundaries(tariff: Tariff, start_ms: int, end_ms: int, interval: Interval) -
         edges.append(ms)
 
 
-def register_of(h: History) -> Register:
+def register_of(h: History, rollover: float | None = None, replacements: Sequence[Replacement] = ()) -> Register:
     """A register from a history answer: raw readings, or each bucket's smallest value at the bucket's start.
 
     A counter's smallest value in a bucket is its first, read at (a meter polled every second)
@@ -93,9 +93,10 @@ def register_of(h: History) -> Register:
     """
     if h.raw:
         series = h.columns()
-        return Register(series.ts, series.value)
+        return Register(series.ts, series.value, rollover=rollover, replacements=replacements)
     ts = np.asarray([b[0] for b in h.buckets], dtype=np.int64)
-    return Register(ts, np.asarray([b[1] for b in h.buckets], dtype=np.float64))
+    return Register(ts, np.asarray([b[1] for b in h.buckets], dtype=np.float64), rollover=rollover,
+                    replacements=replacements)
 
 
 async def read_registers(source: DataSource, meters: Sequence[Meter], start_ms: int, end_ms: int,
@@ -106,13 +107,19 @@ async def read_registers(source: DataSource, meters: Sequence[Meter], start_ms: 
     or raw readings when there are fewer), from one step before the start to one after the end."""
     first = start_ms - step_ms
     max_points = math.ceil((end_ms + step_ms - first) / step_ms)
+    site = source.site()
+    rollover = {p.id: p.rollover for p in site.points}
+    changes: dict[str, list[Replacement]] = {}
+    for d in site.devices:  # meters replaced on site, as the site file records them
+        for quantity, at_ms, old_final, new_initial in d.meter_changes:
+            changes.setdefault(f"{d.id}.{quantity}", []).append(Replacement(at_ms, old_final, new_initial))
     out: dict[str, Register] = {}
     points = [m.point for m in meters]
     for i in range(0, len(points), 100):
         if cancelled is not None and cancelled():
             raise Cancelled()
         for h in await source.histories(points[i:i + 100], first, end_ms + step_ms, max_points, rows=False):
-            out[h.point] = register_of(h)
+            out[h.point] = register_of(h, rollover.get(h.point), changes.get(h.point, ()))
         if progress is not None:
             progress(min(i + 100, len(points)), len(points))
     return out

@@ -82,6 +82,8 @@ class DeviceInfo:
     rating_kva: float | None = None  # nameplate (site file): load rates and losses measure against it
     no_load_loss_kw: float | None = None
     load_loss_kw: float | None = None
+    #: Recorded register changes: (quantity id, ms UTC, old register's last value, new one's first).
+    meter_changes: tuple[tuple[str, int, float, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +96,7 @@ class PointInfo:
     name_en: str
     unit: str
     kind: str
+    rollover: float | None = None  # counters: the value the register wraps at (its template's range)
 
 
 @dataclass(frozen=True, slots=True)

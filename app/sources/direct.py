@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from app.acquisition import SiteScan
 from app.alarms.core import AlarmCore
@@ -210,6 +211,7 @@ class DirectSource(CameraDesk, DataSource):
     def site(self) -> SiteModel:
         """The site's structure with the state of its gateways and devices right now."""
         f = self.site_config.file
+        tz = self.site_config.tz
         scan = self.scan
         states = scan.gateways if scan is not None else {}
         device_state: dict[str, str] = {}
@@ -243,11 +245,13 @@ class DirectSource(CameraDesk, DataSource):
                     d.rating.kva,
                     d.rating.no_load_loss_kw,
                     d.rating.load_loss_kw,
+                    tuple((c.point, _ms(c.at, tz), c.old_final, c.new_initial) for c in d.meter_changes),
                 )
                 for d in f.devices
             ],
             points=[
-                PointInfo(p.id, p.device, p.name_zh, p.name_en, p.unit, p.kind.value)
+                PointInfo(p.id, p.device, p.name_zh, p.name_en, p.unit, p.kind.value,
+                          p.range[1] if p.kind is PointKind.COUNTER and p.range else None)
                 for p in self.site_config.points.values()
             ],
             diagrams=[DiagramInfo(d.id, d.room, d.name.zh if d.name else d.id, d.name.en if d.name else d.id)
@@ -476,6 +480,11 @@ def _db_words(historian_ok: bool, historian_words: str, alarm_words: str) -> str
     problems = [w for w in ((historian_words if not historian_ok else ""),
                             ("" if alarm_words == "ok" else alarm_words)) if w]  # fmt: skip
     return "; ".join(problems) or "ok"
+
+
+def _ms(at: datetime, tz: ZoneInfo) -> int:
+    """ms UTC of a site-file time (local to the site unless it carries an offset)."""
+    return int((at if at.tzinfo is not None else at.replace(tzinfo=tz)).timestamp() * 1000)
 
 
 def _json_ready(value: Any) -> Any:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from app.auth import Action, Result
+from app.auth import Action, Permission, PermissionDenied, Result
 from app.config import Site
 from app.sources.accounts import Accounts
 from app.video.credentials import CameraUnavailable, find_camera, playing_url
@@ -28,9 +28,13 @@ class CameraDesk:
         asks (``user``: the server passes the caller; the console's signed-in user by default)."""
         camera = find_camera(self.site_config.file, camera_id)
         target = f"camera {camera_id}"
-        if user is None:
+        if user is None:  # the console's own user: the server checked its caller's room already
             login = self.accounts.touch()
             user = login.user.name if login is not None else None
+            if login is not None and not login.user.can(Permission.VIEW, camera.room):
+                await self.accounts.record(Action.CAMERA_VIEW, user, target, f"needs view in room {camera.room}",
+                                           Result.REFUSED, address)
+                raise PermissionDenied(Permission.VIEW, camera.room, user)
         try:
             url = playing_url(camera)
         except CameraUnavailable as exc:

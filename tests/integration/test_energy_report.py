@@ -40,8 +40,8 @@ METERS = [Meter("F1-01", "1#出线", "F1-01.EPimp"), Meter("F1-02", "2#出线", 
           Meter("F1-03", "3#出线", "F1-03.EPimp")]
 
 
-async def started(sqlite_url):
-    source = DirectSource(load_site(), sqlite_url, listen=("127.0.0.1", 0))
+async def started(sqlite_url, site=None):
+    source = DirectSource(site or load_site(), sqlite_url, listen=("127.0.0.1", 0))
     await source.start()
     ts = np.arange(MARCH - Q, APRIL + 1, Q, dtype=np.int64)
     hours = (ts - MARCH) / H
@@ -238,3 +238,36 @@ async def test_losses_and_transformer_load_from_the_topology(sqlite_url, tmp_pat
     dist = list(daily["负载率分布"].iter_rows(min_row=FIRST_ROW, values_only=True))
     assert next(r for r in dist if r[0] == "60-70%")[1] == pytest.approx(100.0)
     opened_by_libreoffice(path, tmp_path)
+
+
+def demo_text() -> str:
+    return (Path(__file__).resolve().parents[2] / "resources" / "sites" / "demo.yaml").read_text(encoding="utf-8")
+
+
+async def test_a_recorded_meter_change_and_a_register_rollover_are_exact(sqlite_url, tmp_path):
+    from app.config.site import site_from_text
+
+    text = demo_text()
+    line = next(x for x in text.splitlines() if x.strip().startswith("- {id: F1-04,"))
+    # F1-04's meter changed on the 10th at 12:00 local: the old one read 9,000 kWh, the new one starts at 20
+    changed = text.replace(line, line.replace("- {id: F1-04,", "- {meter_changes: [{at: 2026-03-10T12:00:00, "
+                                              "old_final: 9000.0, new_initial: 20.0}], id: F1-04,"))
+    source = await started(sqlite_url, site_from_text(changed, "demo.yaml"))
+    try:
+        site = source.site()
+        top = next(p.rollover for p in site.points if p.id == "F1-05.EPimp")
+        ts = np.arange(MARCH - Q, APRIL + 1, Q, dtype=np.int64)
+        hours = (ts - MARCH) / H
+        swap = MARCH + (9 * 24 + 12) * H
+        before = 9000.0 - 100.0 * (swap - ts) / H  # 100 kW: the old meter reaches 9,000 at the change
+        after = 20.0 + 100.0 * (ts - swap) / H
+        source.historian.import_history(PointInfo("F1-04.EPimp", "kWh"), ts, np.where(ts <= swap, before, after))
+        source.historian.import_history(PointInfo("F1-05.EPimp", "kWh"), ts, (top - 5000.0 + 100.0 * hours) % top)
+        tariff = tariff_from_mapping(TARIFF, "Asia/Shanghai")
+        meters = [Meter("F1-04", "4#", "F1-04.EPimp"), Meter("F1-05", "5#", "F1-05.EPimp")]
+        report = await energy_report(source, tariff, meters, MARCH, APRIL, "day", by="x")
+        rows = list(report.tables[0].rows)
+    finally:
+        await source.stop()
+    assert rows[0][3] == pytest.approx(74_400.0) and "换表" in rows[0][-1]  # exact across the change
+    assert rows[1][3] == pytest.approx(74_400.0) and "翻转" in rows[1][-1]  # and across the wrap
