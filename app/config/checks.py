@@ -31,7 +31,23 @@ def template_library() -> dict[str, Template]:
 
 def cross_check(site: schema.SiteFile) -> list[Issue]:
     """Every cross-section problem of ``site``."""
-    return [*_ids(site), *_refs(site), *_devices(site), *_derived(site), *_alarms(site), *_tariff(site)]
+    return [*_ids(site), *_refs(site), *_devices(site), *_derived(site), *_alarms(site), *_tariff(site),
+            *_meter_changes(site)]
+
+
+def _meter_changes(site: schema.SiteFile) -> Iterator[Issue]:
+    """A recorded meter change names a counter of the device's template."""
+    library = template_library()
+    for i, d in enumerate(site.devices):
+        template = library.get(d.template)
+        if template is None:
+            continue
+        counters = {q.id for q in template.quantities if q.kind == "counter"}
+        for j, change in enumerate(d.meter_changes):
+            if change.point not in counters:
+                yield (("devices", i, "meter_changes", j, "point"),
+                       f"{change.point!r} is not an energy register of template {d.template} "
+                       f"({', '.join(sorted(counters)) or 'none'})")
 
 
 def _tariff(site: schema.SiteFile) -> Iterator[Issue]:
