@@ -101,5 +101,13 @@ async def test_a_user_of_another_room_is_refused_the_camera(db_url, monkeypatch)
         rows = await direct.audit(user=LV_OPERATOR[0])
         assert ("camera.view", "camera CAM-2", "ok") in [(r.action, r.target, r.result) for r in rows]
         assert any(r.result == "refused" and "/cameras/CAM-1/url" in r.target for r in rows)
+        # the same user signed in at a console of the plant itself (direct mode)
+        await direct.login(*LV_OPERATOR)
+        assert await direct.camera_url("CAM-2") == "rtsp://127.0.0.1:8554/cam2"
+        with pytest.raises(PermissionDenied):
+            await direct.camera_url("CAM-1")
+        rows = await direct.audit(user=LV_OPERATOR[0], actions=["camera.view"])
+        assert (rows[0].target, rows[0].result) == ("camera CAM-1", "refused")
+        await direct.logout()
     finally:
         await direct.stop()
