@@ -186,6 +186,10 @@ def _decode(tp: Any, data: Any, where: str) -> Any:
         if not isinstance(data, list):
             raise CodecError(f"{where}: expected a list, found {type(data).__name__}")
         args = get_args(tp)
+        if origin is tuple and args and args[-1] is not Ellipsis:  # a fixed tuple: each place its own type
+            if len(data) != len(args):
+                raise CodecError(f"{where}: expected {len(args)} items, found {len(data)}")
+            return tuple(_decode(t, v, f"{where}[{i}]") for i, (t, v) in enumerate(zip(args, data, strict=True)))
         item = args[0] if args else Any
         items = [_decode(item, v, f"{where}[{i}]") for i, v in enumerate(data)]
         return items if origin in (list, None) and tp is not tuple else (origin or tuple)(items)

@@ -72,6 +72,11 @@ def wire(obj):
               [PointInfo("F1-01.Ia", "F1-01", "A相电流", "Phase A current", "A", "analog")],
               [DiagramInfo("lv-room", "LV", "低压", "LV")],
               [CameraInfo("CAM-2", "摄像机", "Camera", "LV", ("F1-01",))]),
+    SiteModel("演示", "Demo", "Asia/Shanghai", [], [],
+              [DeviceInfo("T1-HV", "1号变", "meter", "DTU-1", "LV", "ok", rating_kva=1000.0, no_load_loss_kw=1.2,
+                          load_loss_kw=8.13, meter_changes=(("EPimp", 1_773_000_000_000, 9000.0, 20.0),))],
+              [PointInfo("T1-HV.EPimp", "T1-HV", "正向有功电能", "Import energy", "kWh", "counter", 3.4e9)],
+              tariff={"pf_standard": 0.9, "prices": [{"from": "2026-01-01", "energy": {"flat": 0.6}}]}),
 ])
 def test_every_shape_comes_back_equal(obj):
     assert decode(type(obj), wire(obj)) == obj
