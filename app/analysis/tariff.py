@@ -106,11 +106,25 @@ class PriceSet:
 
 
 @dataclass(frozen=True, slots=True)
+class Resale:
+    """Energy sold on to sub-metered tenants or charging points: whose meters, at what price per period."""
+
+    name: str
+    devices: frozenset[str]
+    energy: Mapping[Period, float]  # yuan per kWh charged to the tenant
+
+
+@dataclass(frozen=True, slots=True)
 class Tariff:
     timezone: ZoneInfo
     seasons: tuple[Season, ...]
     prices: tuple[PriceSet, ...]  # by effective date
     pf_standard: float | None = None
+    resale: tuple[Resale, ...] = ()
+
+    def resale_of(self, device: str) -> Resale | None:
+        """The resale a device's energy is billed under (tenants, charging points), if any."""
+        return next((r for r in self.resale if device in r.devices), None)
 
     def season_of(self, day: dt.date) -> Season:
         for season in self.seasons:
@@ -176,9 +190,9 @@ def tariff_from_mapping(d: Mapping[str, Any], site_timezone: str = "Asia/Shangha
     """A `Tariff` from the site file's ``tariff`` section; `TariffError` names the key and the problem."""
     if not isinstance(d, Mapping):
         raise TariffError("", "must be a mapping with seasons and prices")
-    unknown = set(d) - {"timezone", "pf_standard", "seasons", "prices"}
+    unknown = set(d) - {"timezone", "pf_standard", "seasons", "prices", "resale"}
     if unknown:
-        raise TariffError(sorted(unknown)[0], "unknown key (timezone, pf_standard, seasons, prices)")
+        raise TariffError(sorted(unknown)[0], "unknown key (timezone, pf_standard, seasons, prices, resale)")
     try:
         zone = ZoneInfo(str(d.get("timezone") or site_timezone))
     except (ZoneInfoNotFoundError, ValueError):
@@ -188,7 +202,45 @@ def tariff_from_mapping(d: Mapping[str, Any], site_timezone: str = "Asia/Shangha
         raise TariffError("pf_standard", f"{pf!r}: the adjustment tables exist for 0.90, 0.85 and 0.80")
     seasons = _seasons(d.get("seasons"))
     prices = _prices(d.get("prices"))
-    return Tariff(zone, seasons, prices, None if pf is None else float(pf))
+    return Tariff(zone, seasons, prices, None if pf is None else float(pf), _resale(d.get("resale")))
+
+
+def _resale(raw: Any) -> tuple[Resale, ...]:
+    """``resale: [{name, devices: [...], price: 1.2}]`` or with ``energy: {sharp: .., peak: .., ...}``."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise TariffError("resale", "a list of {name, devices, price or energy}")
+    out, seen = [], set()
+    for i, r in enumerate(raw):
+        where = f"resale[{i}]"
+        if not isinstance(r, Mapping) or not r.get("name"):
+            raise TariffError(where, "a mapping with a name, devices and a price (yuan/kWh) or energy per period")
+        devices = r.get("devices")
+        if not isinstance(devices, list) or not devices or not all(isinstance(x, str) for x in devices):
+            raise TariffError(f"{where}.devices", "a list of device ids")
+        for x in devices:
+            if x in seen:
+                raise TariffError(f"{where}.devices", f"{x!r} is already resold under another entry")
+            seen.add(x)
+        price, energy = r.get("price"), r.get("energy")
+        if (price is None) == (energy is None):
+            raise TariffError(where, "give either price (one price) or energy (a price per period)")
+        if price is not None:
+            if not isinstance(price, int | float) or isinstance(price, bool) or price < 0:
+                raise TariffError(f"{where}.price", "a price in yuan/kWh, 0 or more")
+            prices = dict.fromkeys(Period, float(price))
+        else:
+            if not isinstance(energy, Mapping):
+                raise TariffError(f"{where}.energy", "a price per period: sharp, peak, flat, valley")
+            prices = {}
+            for period in Period:
+                value = energy.get(period.value)
+                if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+                    raise TariffError(f"{where}.energy.{period.value}", "a price in yuan/kWh, 0 or more")
+                prices[period] = float(value)
+        out.append(Resale(str(r["name"]), frozenset(devices), prices))
+    return tuple(out)
 
 
 def _seasons(raw: Any) -> tuple[Season, ...]:

@@ -55,10 +55,15 @@ def _tariff(site: schema.SiteFile) -> Iterator[Issue]:
     if site.tariff is None:
         return
     try:
-        tariff_from_mapping(site.tariff, site.site.timezone)
+        tariff = tariff_from_mapping(site.tariff, site.site.timezone)
     except TariffError as exc:
         parts = [int(p) if p.isdigit() else p for p in exc.path.replace("[", ".").replace("]", "").split(".") if p]
         yield ("tariff", *parts), str(exc).split(": ", 1)[-1]
+        return
+    devices = {d.id for d in site.devices}
+    for i, resale in enumerate(tariff.resale):
+        for device in sorted(resale.devices - devices):
+            yield ("tariff", "resale", i, "devices"), f"{device!r} is not a device of this site"
 
 
 def _ids(site: schema.SiteFile) -> Iterator[Issue]:

@@ -154,8 +154,13 @@ def reading_table(tariff: Tariff, meters: Sequence[Meter], registers: dict[str, 
         Column("kwh", "用电量" if zh else "Energy", "kWh", "#,##0.00", 14, "sum"),
         *period_cols,
         Column("cost", "电费" if zh else "Cost", "元" if zh else "yuan", "#,##0.00", 14, "sum"),
-        Column("remark", "备注" if zh else "Remark", width=30),
     ]
+    resold = any(tariff.resale_of(m.device) for m in meters)
+    if resold:  # sub-metered tenants, charging points: what they are charged and what is left
+        columns += [Column("revenue", "转售收入" if zh else "Revenue", "元" if zh else "yuan", "#,##0.00", 14, "sum"),
+                    Column("margin", "毛利" if zh else "Margin", "元" if zh else "yuan", "#,##0.00", 14, "sum",
+                           below=0.0)]
+    columns.append(Column("remark", "备注" if zh else "Remark", width=30))
     spans = list(tariff.spans(start_ms, end_ms))
     lo = np.asarray([s[0] for s in spans], dtype=np.int64)
     hi = np.asarray([s[1] for s in spans], dtype=np.int64)
@@ -175,10 +180,16 @@ def reading_table(tariff: Tariff, meters: Sequence[Meter], registers: dict[str, 
             total, flags = got.total()
             readings = reg.energy_at(np.asarray([start_ms, end_ms]))
             first_last = _readings(reg, start_ms, end_ms)
+            resale = tariff.resale_of(m.device)
             if np.isnan(readings).all():
-                yield [m.name, None, None, None, *(None for _ in Period), None, _remark(Flag.NO_DATA, language)]
+                yield [m.name, None, None, None, *(None for _ in Period), None, *((None, None) if resold else ()),
+                       _remark(Flag.NO_DATA, language)]
                 continue
-            yield [m.name, *first_last, total, *(by[p] for p in Period), cost, _remark(flags, language)]
+            money: tuple[float | None, ...] = ()
+            if resold:
+                revenue = sum(by[p] * resale.energy[p] for p in Period) if resale else None
+                money = (revenue, None if revenue is None else revenue - cost)
+            yield [m.name, *first_last, total, *(by[p] for p in Period), cost, *money, _remark(flags, language)]
 
     return ReportTable("抄表" if zh else "Readings", columns, rows(),
                        charts=[Chart("bar", "分时电量" if zh else "Energy by period", "meter",

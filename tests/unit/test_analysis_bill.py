@@ -215,3 +215,23 @@ def test_periods_follow_local_time_and_prices_their_dates(month):
                                                                      ("flat", 60)]
     with pytest.raises(TariffError, match="no prices are in force on 2025-12-31"):
         tariff.prices_on(dt.date(2025, 12, 31))
+
+
+def test_resold_energy_gives_revenue_and_margin(month):
+    from app.reports.energy import Meter, reading_table
+
+    tariff, a, _q = month
+    resold = tariff_from_mapping({**TARIFF, "resale": [{"name": "充电桩", "devices": ["EV"], "price": 1.5}]}, ZONE)
+    start, end = month_range(tariff, 2026, 3)
+    table = reading_table(resold, [Meter("EV", "充电桩", "EV.EPimp"), Meter("X", "照明", "X.EPimp")],
+                          {"EV.EPimp": a}, start, end)
+    keys = [c.key for c in table.columns]
+    ev, other = (dict(zip(keys, row, strict=True)) for row in table.rows)
+    total = VALLEY + FLAT + PEAK + SHARP
+    assert ev["revenue"] == pytest.approx(total * 1.5) and ev["margin"] == pytest.approx(total * 1.5 - ev["cost"])
+    assert other["revenue"] is None and other["kwh"] is None  # no readings, not resold
+    with pytest.raises(TariffError, match="either price"):
+        tariff_from_mapping({**TARIFF, "resale": [{"name": "x", "devices": ["EV"]}]}, ZONE)
+    with pytest.raises(TariffError, match="already resold"):
+        tariff_from_mapping({**TARIFF, "resale": [{"name": "x", "devices": ["EV"], "price": 1},
+                                                  {"name": "y", "devices": ["EV"], "price": 2}]}, ZONE)
