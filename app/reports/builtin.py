@@ -18,7 +18,7 @@ from app.alarms.model import JournalQuery
 from app.analysis.bill import month_range, monthly_bill
 from app.analysis.demand import max_demand
 from app.analysis.energy import Flag, Register
-from app.analysis.load import load_rate_distribution
+from app.analysis.load import load_rate_distribution, unbalance_percent
 from app.analysis.losses import loss_rate_words, section_loss, transformer_loss
 from app.analysis.power_factor import monthly_power_factor
 from app.analysis.tariff import Period, Tariff
@@ -288,12 +288,16 @@ async def transformer_load_report(source: DataSource, tariff: Tariff, start_ms: 
         kva[t.id] = np.hypot(p, np.nan_to_num(q))
         kva[t.id][np.isnan(p)] = np.nan
     name = {t.id: (t.name if zh else (t.name_en or t.name)) for t in transformers}
+    unbalance = await _unbalance(source, [t.id for t in transformers], quarters, start_ms, end_ms)
     day_cols = [Column("day", "日期" if zh else "Day", number_format="yyyy-mm-dd", width=12),
                 Column("tx", "变压器" if zh else "Transformer", width=22),
                 Column("max_kva", "最大视在功率" if zh else "Max apparent power", "kVA", "#,##0.0", 14),
                 Column("max_rate", "最大负载率" if zh else "Max load rate", "%", "0.0", 12, "max", above=100.0),
                 Column("avg_rate", "平均负载率" if zh else "Average load rate", "%", "0.0", 12),
-                Column("hours80", "负载率>80%时长" if zh else "Hours above 80 %", "h", "0.00", 14, "sum")]
+                Column("hours80", "负载率>80%时长" if zh else "Hours above 80 %", "h", "0.00", 14, "sum"),
+                Column("unb_max", "最大三相电流不平衡度" if zh else "Max current unbalance", "%", "0.0", 16,
+                       above=15.0),
+                Column("unb_avg", "平均不平衡度" if zh else "Average unbalance", "%", "0.0", 13)]
 
     def day_rows() -> Iterable[list[object]]:
         for lo, hi in zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True):
@@ -302,12 +306,15 @@ async def transformer_load_report(source: DataSource, tariff: Tariff, start_ms: 
             for t in transformers:
                 part = kva[t.id][inside]
                 known = part[~np.isnan(part)]
+                u = unbalance[t.id][inside]
+                u = u[~np.isnan(u)]
+                u_max, u_avg = (float(u.max()), float(u.mean())) if len(u) else (None, None)
                 if not len(known):
-                    yield [day, name[t.id], None, None, None, None]
+                    yield [day, name[t.id], None, None, None, None, u_max, u_avg]
                     continue
                 rate = 100.0 * known / t.rating_kva
                 yield [day, name[t.id], float(known.max()), float(rate.max()), float(rate.mean()),
-                       float((rate > 80.0).sum()) * 0.25]
+                       float((rate > 80.0).sum()) * 0.25, u_max, u_avg]
 
     dist_cols = [Column("bin", "负载率区间" if zh else "Load rate", width=14),
                  *(Column(f"t{i}", name[t.id], "%", "0.0", 14) for i, t in enumerate(transformers))]
@@ -320,3 +327,34 @@ async def transformer_load_report(source: DataSource, tariff: Tariff, start_ms: 
                                charts=[Chart("bar", "负载率分布（时间占比）" if zh else "Share of time by load rate",
                                              "bin", tuple(f"t{i}" for i in range(len(transformers))), "%")])],
                   language="zh" if zh else "en")
+
+
+async def _unbalance(source: DataSource, devices: list[str], quarters: np.ndarray, start_ms: int,
+                     end_ms: int) -> dict[str, np.ndarray]:
+    """Each device's three-phase current unbalance per quarter hour from its Ia/Ib/Ic averages (NaN unknown)."""
+    points = [f"{d}.I{phase}" for d in devices for phase in "abc"]
+    max_points = math.ceil((end_ms - start_ms) / (15 * 60_000))
+    found = {h.point: h for h in await source.histories(points, start_ms, end_ms, max_points, rows=False)}
+    out = {}
+    for d in devices:
+        phases = []
+        for phase in "abc":
+            h = found.get(f"{d}.I{phase}")
+            values = np.full(len(quarters), np.nan)
+            if h is not None:
+                if h.raw:
+                    s = h.columns()
+                    k = np.clip(np.searchsorted(quarters, s.ts, side="right") - 1, 0, len(quarters) - 1)
+                    sums = np.bincount(k, weights=np.nan_to_num(s.value), minlength=len(quarters))
+                    counts = np.bincount(k, weights=~np.isnan(s.value), minlength=len(quarters))
+                    with np.errstate(invalid="ignore", divide="ignore"):
+                        values = np.where(counts > 0, sums / counts, np.nan)
+                else:
+                    ts = np.asarray([b[0] for b in h.buckets], dtype=np.int64)
+                    avg = np.asarray([b[3] for b in h.buckets], dtype=np.float64)
+                    k = np.searchsorted(quarters, ts)
+                    ok = (k < len(quarters)) & (quarters[np.minimum(k, len(quarters) - 1)] == ts)
+                    values[k[ok]] = avg[ok]
+            phases.append(values)
+        out[d] = unbalance_percent(*phases)
+    return out

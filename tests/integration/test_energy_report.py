@@ -214,6 +214,9 @@ async def test_losses_and_transformer_load_from_the_topology(sqlite_url, tmp_pat
                  "F1-04.EPimp": 100.0, "F1-05.EPimp": 100.0, "F1-06.EPimp": 70.0}
         for point, kw in flows.items():
             source.historian.import_history(PointInfo(point, "kWh"), ts, 1000.0 + kw * hours)
+        minutes = np.arange(MARCH, APRIL, 60_000, dtype=np.int64)
+        for phase, amps in (("a", 100.0), ("b", 90.0), ("c", 80.0)):  # (100 - 80) / 100: 20 % unbalance
+            source.historian.import_history(PointInfo(f"T1-LV-IN.I{phase}", "A"), minutes, np.full(len(minutes), amps))
         tariff = tariff_from_mapping(TARIFF, "Asia/Shanghai")
         day = (MARCH + 24 * H, MARCH + 48 * H)
         losses = await loss_report(source, tariff, *day, by="李经理")
@@ -235,6 +238,7 @@ async def test_losses_and_transformer_load_from_the_topology(sqlite_url, tmp_pat
     day_rows = list(daily["日负载"].iter_rows(min_row=FIRST_ROW, values_only=True))
     t1_day = next(r for r in day_rows if r[2] is not None)
     assert t1_day[2] == pytest.approx(600.0) and t1_day[3] == pytest.approx(60.0) and t1_day[5] == 0.0
+    assert t1_day[6] == pytest.approx(20.0) and t1_day[7] == pytest.approx(20.0)
     dist = list(daily["负载率分布"].iter_rows(min_row=FIRST_ROW, values_only=True))
     assert next(r for r in dist if r[0] == "60-70%")[1] == pytest.approx(100.0)
     opened_by_libreoffice(path, tmp_path)
