@@ -31,6 +31,8 @@ _PANE = {
     "no tariff section": "缺少 tariff 电价段",
     "to": "至",
     "Save report": "保存报表",
+    "Scheduled reports run on the server (python -m app serve --reports DIR) from the jobs.json in its reports folder.":
+        "定时报表在服务器上运行（python -m app serve --reports 目录），任务见其报表文件夹中的 jobs.json。",
 }
 _ANALYSIS = {
     "All rooms": "全部区域",

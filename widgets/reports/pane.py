@@ -66,7 +66,7 @@ class ReportsPane(QWidget):
     failed = Signal(str)
 
     def __init__(self, bridge: SourceBridge, folder: Path, parent: QWidget | None = None, *,
-                 user: Callable[[], str] = lambda: "") -> None:
+                 user: Callable[[], str] = lambda: "", schedules_here: bool = True) -> None:
         super().__init__(parent)
         self.bridge = bridge
         self.folder = folder  # the reports folder: templates.json and jobs.json, as the core's scheduler reads
@@ -136,7 +136,15 @@ class ReportsPane(QWidget):
         self.tabs.addTab(self.editor, self.tr("Custom reports"))
         self.jobs = JobsEditor(folder / JOBS, self.kind_names, self)
         self.jobs.changed.connect(self._schedule_changed)
-        self.tabs.addTab(self.jobs, self.tr("Scheduled reports"))
+        if schedules_here:
+            self.tabs.addTab(self.jobs, self.tr("Scheduled reports"))
+        else:  # a cloud console: the server runs the schedule from its own reports folder
+            self.jobs.hide()
+            away = QLabel(self.tr("Scheduled reports run on the server (python -m app serve --reports DIR) from the "
+                                  "jobs.json in its reports folder."), self)
+            away.setWordWrap(True)
+            away.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+            self.tabs.addTab(away, self.tr("Scheduled reports"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.status)
