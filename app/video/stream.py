@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 
 FPS_WINDOW_S = 2.0  # the measured fps is over this many seconds of frames
 FPS_REPORT_S = 1.0  # a LIVE status is renewed with the new fps this often
+#: Frames must flow this long before the backoff starts again from its first wait: a camera
+#: that ends its stream after every few frames is not called back every second for ever.
+STEADY_S = 10.0
 
 
 class CameraStream:
@@ -144,10 +147,10 @@ class CameraStream:
                 status = opened.state, opened.detail
             else:
                 try:
-                    status, flowed = self._read(opened.capture, opened.transport, stopping)
+                    status, flowed_s = self._read(opened.capture, opened.transport, stopping)
                 finally:
                     opened.capture.release()
-                if flowed:
+                if flowed_s >= STEADY_S:
                     failures = 0
             if stopping.is_set():
                 break
@@ -161,10 +164,10 @@ class CameraStream:
 
     def _read(
         self, capture: cv2.VideoCapture, transport: str, stopping: threading.Event
-    ) -> tuple[tuple[StreamState, str], bool]:
-        """Read until the stream fails or stop; (why it ended, whether frames flowed)."""
+    ) -> tuple[tuple[StreamState, str], float]:
+        """Read until the stream fails or stop; (why it ended, seconds frames flowed)."""
         times: collections.deque[float] = collections.deque()
-        last = opened_at = time.monotonic()
+        last = opened_at = first = time.monotonic()
         reported = 0.0
         flowed = False
         while not stopping.is_set():
@@ -177,12 +180,15 @@ class CameraStream:
             # over what it still held (FFmpeg flushes a broken picture on the interrupt).
             if quiet >= self._stall_s * 0.9:
                 if not flowed:
-                    return (StreamState.NO_SIGNAL, _no_picture(now - opened_at, transport)), False
-                return (StreamState.NO_SIGNAL, _stuck(quiet)), True
+                    return (StreamState.NO_SIGNAL, _no_picture(now - opened_at, transport)), 0.0
+                return (StreamState.NO_SIGNAL, _stuck(quiet)), last - first
             if not ok or bgr is None or not bgr.size:
                 if not flowed:
-                    return (StreamState.NO_SIGNAL, _no_picture(now - opened_at, transport)), False
-                return (StreamState.ENDED, f"摄像机结束了视频流 / the camera ended the stream ({transport})"), True
+                    return (StreamState.NO_SIGNAL, _no_picture(now - opened_at, transport)), 0.0
+                ended = f"摄像机结束了视频流 / the camera ended the stream ({transport})"
+                return (StreamState.ENDED, ended), last - first
+            if not flowed:
+                first = now
             last = now
             self._keep(bgr)
             times.append(now)
@@ -198,7 +204,7 @@ class CameraStream:
                 flowed, reported = True, now
             if self._on_frame is not None:
                 self._call(self._on_frame)
-        return (StreamState.STOPPED, ""), flowed
+        return (StreamState.STOPPED, ""), (last - first) if flowed else 0.0
 
     def _keep(self, bgr: np.ndarray) -> None:
         """Put the new picture in the slot: the previous one is dropped, read or not."""

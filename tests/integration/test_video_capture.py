@@ -392,3 +392,26 @@ def test_grab_from_a_frozen_camera_gives_up_in_words() -> None:
             server.resume()
     assert getattr(raised.value, "state", None) is StreamState.NO_SIGNAL
     assert "no signal" in str(raised.value)
+
+
+def test_a_camera_that_keeps_dropping_the_stream_is_called_back_ever_later() -> None:
+    """Frames flow for a moment, then the camera ends the stream, again and again: the waits
+    double (a brief LIVE does not reset the backoff; `STEADY_S` of frames does)."""
+    from drivers.simulator import SimCamera
+    from drivers.simulator.camera_thread import serve_in_thread
+
+    recorder = Recorder()
+    with serve_in_thread([SimCamera("CAM-F", "camf", port=0, width=320, height=240, fps=15)]) as server:
+        cam = stream(server.url("CAM-F"), recorder, backoff_first_s=0.3, backoff_most_s=10.0)
+        try:
+            cam.start()
+            for _ in range(3):
+                assert wait_for(lambda: cam.status.state is StreamState.LIVE, 30), cam.status
+                server.disconnect("CAM-F")
+                assert wait_for(lambda: cam.status.retry_in_s is not None, 20), cam.status
+        finally:
+            cam.stop()
+    waits = [s.retry_in_s for s in recorder.statuses if s.retry_in_s is not None]
+    assert len(waits) >= 3
+    # 0.3, 0.6, 1.2 s +-20 %: each range above the one before.
+    assert waits[0] <= 0.36 and 0.48 <= waits[1] <= 0.72 and 0.96 <= waits[2] <= 1.44, waits
