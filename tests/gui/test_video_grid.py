@@ -165,3 +165,37 @@ def test_a_cells_menu(pane):
     assert cells(pane)[1] is None
     empty = {a.text(): a for a in pane.grid.menu_for(1).actions() if a.text()}
     assert not empty["Clear"].isEnabled() and not empty["Full screen"].isEnabled()
+
+
+def test_the_frame_pump_hands_frames_over_in_goes(qtbot):
+    """Nine workers posting 25 times each: each is called back at most once a go, in far fewer goes than posts."""
+    import threading
+
+    from widgets.video.pump import FramePump
+
+    pump = FramePump(rate_hz=20)
+    calls = [0] * 9
+
+    def callback(i: int):
+        def run() -> None:
+            calls[i] += 1
+
+        return run
+
+    def worker(i: int) -> None:
+        for _ in range(25):
+            pump.post(i, callback(i))
+            threading.Event().wait(0.004)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(9)]
+    for t in threads:
+        t.start()
+    qtbot.waitUntil(lambda: not any(t.is_alive() for t in threads), timeout=10_000)
+    qtbot.waitUntil(lambda: all(calls), timeout=5_000)
+    qtbot.wait(200)
+    assert all(1 <= n <= pump.deliveries for n in calls)
+    assert pump.deliveries < 9 * 25 / 2  # gathered, not one go per frame
+    pump.post(0, lambda: calls.__setitem__(0, -1))
+    pump.forget(0)  # a stream let go: its post is dropped
+    qtbot.wait(200)
+    assert calls[0] != -1
