@@ -238,6 +238,12 @@ def test_full_screen_by_double_click_and_back_with_esc(qtbot):
             qtbot.wait(200)
             shot(view, "video-full-screen")
             assert server.viewers("CAM-1") == 1  # the same stream, not a second connection
+            # The pane out of sight (its dock tabbed away on the other monitor): the full-screen view goes on.
+            pane.set_on_screen(False)
+            seen = tile.frames_painted
+            qtbot.waitUntil(lambda: tile.frames_painted >= seen + 3, timeout=10_000)
+            assert tile.stream is not None
+            pane.set_on_screen(True)
             with qtbot.waitSignal(view.closed):
                 qtbot.keyClick(view, Qt.Key.Key_Escape)
             assert pane.grid.full_screen_view is None
@@ -246,8 +252,12 @@ def test_full_screen_by_double_click_and_back_with_esc(qtbot):
             # Double-click in the full-screen view returns too; the menu's action opens it.
             view = pane.grid.full_screen(0)
             assert view is not None
+            pane.hide()  # out of sight, but shown full screen: still decoding
+            assert tile.stream is not None
             with qtbot.waitSignal(view.closed):
                 qtbot.mouseDClick(view, Qt.MouseButton.LeftButton)
+            assert tile.stream is None  # neither the view nor the tile is seen now
+            qtbot.waitUntil(lambda: server.viewers("CAM-1") == 0, timeout=10_000)
 
 
 def test_hidden_tiles_stop_decoding_and_start_again_when_shown(qtbot):

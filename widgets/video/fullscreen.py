@@ -37,6 +37,7 @@ class FullScreenView(QWidget):
             self.setGeometry(screen.geometry())
         self.showFullScreen()
         self.activateWindow()
+        self.tile.set_full_screen(True)
         ratio = self.devicePixelRatioF()
         self.tile.set_target(QSize(round(self.width() * ratio), round(self.height() * ratio)))
 
@@ -68,6 +69,7 @@ class FullScreenView(QWidget):
             self.tile.frame_shown.disconnect(self.update)
             self.tile.status_changed.disconnect(self._on_status)
             self.tile.set_target(QSize())
+            self.tile.set_full_screen(False)
         except RuntimeError:  # the tile is already gone (the console is closing)
             pass
         self.closed.emit()

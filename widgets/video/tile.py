@@ -139,6 +139,7 @@ class VideoTile(QWidget):
         self._target = QSize(0, 0)  # a larger picture asked for while a full-screen view shows this camera
         self._stopping: list[threading.Thread] = []
         self._on_screen = True  # False while the pane's dock is tabbed away (a tab behind is still "visible")
+        self._full_screen = False  # a full-screen view shows this tile's stream
         self._tick = QTimer(self)  # the overlay's clock: retry countdown, banner expiry
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._on_tick)
@@ -161,8 +162,8 @@ class VideoTile(QWidget):
         self._status = None
         self.set_banner("")
         self.setToolTip(f"{camera.shown_name()} ({camera.id})" if camera else "")
-        if camera is not None and self.isVisible() and self._on_screen:
-            self._begin()
+        if camera is not None:
+            self._follow_sight()
         self._retick()
         self.update()
 
@@ -238,9 +239,19 @@ class VideoTile(QWidget):
     def set_on_screen(self, on: bool) -> None:
         """Whether the tile can be seen at all (its dock in front): a tile nobody sees does not decode."""
         self._on_screen = on
-        if not on:
+        self._follow_sight()
+
+    def set_full_screen(self, on: bool) -> None:
+        """A full-screen view shows this tile's stream (or no longer): it decodes while that view is open,
+        even with the tile itself out of sight (its dock tabbed away on the other monitor)."""
+        self._full_screen = on
+        self._follow_sight()
+
+    def _follow_sight(self) -> None:
+        seen = self._full_screen or (self._on_screen and self.isVisible())
+        if not seen:
             self._release()
-        elif self.camera is not None and self.stream is None and self.isVisible():
+        elif self.camera is not None and self.stream is None:
             self._begin()
 
     @property
@@ -251,13 +262,12 @@ class VideoTile(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         """Shown (again): start decoding."""
         super().showEvent(event)
-        if self.camera is not None and self.stream is None and self._on_screen:
-            self._begin()
+        self._follow_sight()
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt's name
         """Hidden (a cell switched away, the dock tabbed away or closed): stop decoding."""
         super().hideEvent(event)
-        self._release()
+        self._follow_sight()
 
     def _begin(self) -> None:
         camera = self.camera
@@ -283,7 +293,7 @@ class VideoTile(QWidget):
         if camera != self.camera:
             return  # the cell shows another camera by now
         self._url, self._url_error = url, ""
-        if self.isVisible() and self._on_screen and self.stream is None:
+        if self.stream is None and (self._full_screen or (self.isVisible() and self._on_screen)):
             self._begin()
         self.update()
 
@@ -298,8 +308,8 @@ class VideoTile(QWidget):
         self.update()
 
     def _ask_again(self, camera: Camera) -> None:
-        if camera == self.camera and self._url is None and not self._asking and self.isVisible() and self._on_screen:
-            self._begin()
+        if camera == self.camera and self._url is None and not self._asking:
+            self._follow_sight()
 
     def _release(self) -> None:
         """Let the stream go: its link is cut now, its worker stops on a thread of its own."""
