@@ -199,3 +199,23 @@ def test_the_frame_pump_hands_frames_over_in_goes(qtbot):
     pump.forget(0)  # a stream let go: its post is dropped
     qtbot.wait(200)
     assert calls[0] != -1
+
+
+def test_the_pane_follows_a_language_switch(qtbot, pane):
+    from PySide6.QtWidgets import QApplication
+
+    from widgets import runtime
+
+    app = QApplication.instance()
+    pane.grid.put(0, "CAM-1")
+    try:
+        runtime.load_translations(app, "zh_CN")
+        qtbot.waitUntil(lambda: pane._size_actions[4].text() == "4 画面", timeout=5_000)
+        assert pane.camera_list.item(0).text() == "高压室摄像机 (CAM-1)"
+        assert pane.grid.tiles[0].camera.shown_name() == "高压室摄像机"
+        assert pane.grid.tiles[0].toolTip() == "高压室摄像机 (CAM-1)"
+        assert {a.text() for a in pane.grid.menu_for(0).actions() if a.text()} >= {"选择摄像机", "全屏"}
+    finally:
+        runtime.load_translations(app, "en")
+    qtbot.waitUntil(lambda: pane._size_actions[4].text() == "4 cameras", timeout=5_000)
+    assert pane.camera_list.item(0).text() == "HV room camera (CAM-1)"
