@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 FPS_WINDOW_S = 2.0  # the measured fps is over this many seconds of frames
 FPS_REPORT_S = 1.0  # a LIVE status is renewed with the new fps this often
+FIRST_FPS_FRAMES = 5  # the first LIVE says fps 0 (one frame); a first rate as soon as 5 have come
 #: Frames must flow this long before the backoff starts again from its first wait: a camera
 #: that ends its stream after every few frames is not called back every second for ever.
 STEADY_S = 10.0
@@ -194,7 +195,8 @@ class CameraStream:
             times.append(now)
             while times and now - times[0] > FPS_WINDOW_S:
                 times.popleft()
-            if not flowed or now - reported >= FPS_REPORT_S:
+            first_rate = flowed and self._status.fps == 0.0 and len(times) >= FIRST_FPS_FRAMES
+            if not flowed or first_rate or now - reported >= FPS_REPORT_S:
                 fps = (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else 0.0
                 height, width = bgr.shape[:2]
                 since = self._status.since_ms if flowed else now_ms()
