@@ -1,7 +1,7 @@
 """The video grid: 1, 4 or 9 cells, each a camera or a hint to drag one there.
 
 Cameras come by drag (the camera list, or a device from the device browser: its first linked
-camera), by a cell's context menu, or from the console (`show` — an alarm, a faceplate's
+camera), by a cell's context menu, or from the console (`bring_up` — an alarm, a faceplate's
 "Show camera").  The grid's size and the camera of every cell are the operator's layout, saved
 with the window's (`to_dict` / `from_dict`).  Cells beyond the grid's size keep their camera
 but are hidden, so their streams stop until the grid grows again.
@@ -137,7 +137,7 @@ class VideoGrid(QWidget):
         self.changed.emit()
         return True
 
-    def show(self, camera_id: str, reason: str = "") -> VideoTile | None:  # type: ignore[override]
+    def bring_up(self, camera_id: str, reason: str = "") -> VideoTile | None:
         """Bring ``camera_id`` up: where it is shown already, else in a free cell, else in cell 1."""
         if camera_id not in self.cameras:
             return None

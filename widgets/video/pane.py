@@ -103,7 +103,7 @@ class VideoPane(QWidget):
     @Slot(str, str)
     def show_camera(self, camera_id: str, reason: str = "") -> VideoTile | None:
         """Bring the pane forward and show ``camera_id`` (in its cell, a free one, or cell 1) with ``reason``."""
-        tile = self.grid.show(camera_id, reason)
+        tile = self.grid.bring_up(camera_id, reason)
         if tile is None:
             self.message.emit(self.tr("This site has no camera %1.").replace("%1", camera_id))
             log.warning("asked to show camera %s, which this site does not have", camera_id)
