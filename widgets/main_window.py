@@ -33,21 +33,25 @@ from app.diagram.model import Diagram
 from app.diagram.replay import diagram_for
 from app.diagram.symbols import load_library
 from app.model import Sample
+from app.paths import data_dir
 from app.process import settle_after_start
 from app.sources.base import CameraInfo, DataSource, SourceStatus
 from drivers.link import LinkEvent, LinkState
 from widgets import runtime, settings
 from widgets.alarms import AlarmConsole
+from widgets.alarms.operator import operator_name
 from widgets.auth.access import ConsoleAccess
 from widgets.bridge import SourceBridge, describe
 from widgets.devices import DeviceBrowser
 from widgets.limits import LimitsDialog
 from widgets.log_view import LogView
 from widgets.overview import OverviewView
+from widgets.reports.pane import ReportsPane
 from widgets.topology.pane import DiagramPane
 from widgets.topology.replay import replay_alarm
 from widgets.trends import TrendSetError, TrendView
 from widgets.video.pane import VideoPane
+from widgets.video.popup import AlarmCameraPopup
 from widgets.video.urls import via_bridge
 
 log = logging.getLogger(__name__)
@@ -289,6 +293,18 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, alarm_dock.raise_)  # once the tabs exist: alarms in front of the log
         self.view_menu.addAction(alarm_dock.toggleViewAction())
         self._add_video(site.cameras)
+        # a linked alarm of a popup level brings its camera forward, the alarm's words on the picture
+        self.camera_popup = AlarmCameraPopup(parent=self)
+        self.camera_popup.set_cameras(site.cameras)
+        self.bridge.alarm_events.connect(self.camera_popup.feed)
+        self.camera_popup.open_camera.connect(self.show_camera)
+        self.reports = ReportsPane(self.bridge, data_dir() / "reports", self, user=operator_name)
+        self.reports.set_site(site)
+        self.views.addTab(self.reports, "")
+        self._t(lambda text: self.views.setTabText(self.views.indexOf(self.reports), text),
+                QT_TRANSLATE_NOOP("MainWindow", "Reports and energy"))
+        self.bridge.request(lambda source: source.kind, lambda kind: self.reports.set_schedules_here(kind == "direct"),
+                            lambda _exc: None)
         self._default_state = self.saveState()
         self._restore_layout()
         if self.video is not None:

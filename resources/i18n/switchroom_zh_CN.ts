@@ -103,99 +103,99 @@
 <context>
     <name>AlarmConsole</name>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="203" />
+        <location filename="../../widgets/alarms/console.py" line="206" />
         <source>Nothing to acknowledge: the alarms are acknowledged already or gone.</source>
         <extracomment>What opens a fault record as a trend: (title, samples per point, start ms, end ms, the alarm's point).</extracomment>
         <translation>没有需要确认的报警：这些报警已确认或已消失。</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="207" />
+        <location filename="../../widgets/alarms/console.py" line="210" />
         <source>You may not acknowledge these alarms (sign in as a user who may).</source>
         <translation>您无权确认这些报警（请以有权限的用户登录）。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/alarms/console.py" line="226" />
+        <location filename="../../widgets/alarms/console.py" line="229" />
         <source>%n alarm(s) acknowledged</source>
         <translation><numerusform>已确认 %n 条报警</numerusform></translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="238" />
+        <location filename="../../widgets/alarms/console.py" line="241" />
         <source>You may not shelve this alarm (sign in as a user who may).</source>
         <translation>您无权搁置此报警（请以有权限的用户登录）。</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="252" />
+        <location filename="../../widgets/alarms/console.py" line="255" />
         <source>Alarm shelved until %1</source>
         <translation>报警已搁置至 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="270" />
+        <location filename="../../widgets/alarms/console.py" line="273" />
         <source>%1 is a device or gateway, not a point: it has no trend.</source>
         <translation>%1 是设备或网关而非测点，没有趋势。</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="274" />
+        <location filename="../../widgets/alarms/console.py" line="277" />
         <source>Could not acknowledge: %1</source>
         <translation>无法确认：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="275" />
+        <location filename="../../widgets/alarms/console.py" line="278" />
         <source>Could not shelve: %1</source>
         <translation>无法搁置：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="276" />
+        <location filename="../../widgets/alarms/console.py" line="279" />
         <source>Could not unshelve: %1</source>
         <translation>无法取消搁置：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="277" />
+        <location filename="../../widgets/alarms/console.py" line="280" />
         <source>Could not read the active alarms: %1</source>
         <translation>无法读取活动报警：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="278" />
+        <location filename="../../widgets/alarms/console.py" line="281" />
         <source>Could not search the journal: %1</source>
         <translation>无法查询报警日志：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="279" />
+        <location filename="../../widgets/alarms/console.py" line="282" />
         <source>Could not open the fault record: %1</source>
         <translation>无法打开故障录波：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="280" />
+        <location filename="../../widgets/alarms/console.py" line="283" />
         <source>Could not open the snapshot: %1</source>
         <translation>无法打开快照：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="314" />
-        <location filename="../../widgets/alarms/console.py" line="316" />
+        <location filename="../../widgets/alarms/console.py" line="317" />
+        <location filename="../../widgets/alarms/console.py" line="319" />
         <source>Alarm %1 has no fault record.</source>
         <translation>报警 %1 没有故障录波。</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="327" />
+        <location filename="../../widgets/alarms/console.py" line="330" />
         <source>Fault record %1 (%2)</source>
         <translation>故障录波 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="342" />
+        <location filename="../../widgets/alarms/console.py" line="347" />
         <source>Alarm %1 has no snapshot.</source>
         <translation>报警 %1 没有快照。</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="345" />
+        <location filename="../../widgets/alarms/console.py" line="350" />
         <source>Snapshot of alarm %1</source>
         <translation>报警 %1 的快照</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="379" />
+        <location filename="../../widgets/alarms/console.py" line="384" />
         <source>The export to %1 failed: %2</source>
         <translation>导出到 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/console.py" line="381" />
+        <location filename="../../widgets/alarms/console.py" line="386" />
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
@@ -381,12 +381,12 @@
 <context>
     <name>AlarmSnapshots</name>
     <message>
-        <location filename="../../widgets/alarms/snapshots.py" line="156" />
+        <location filename="../../widgets/alarms/snapshots.py" line="169" />
         <source>Snapshot from %1 (double-click to view)</source>
         <translation>%1 拍摄的快照（双击查看）</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarms/snapshots.py" line="159" />
+        <location filename="../../widgets/alarms/snapshots.py" line="172" />
         <source>No snapshot from %1: %2</source>
         <translation>%1 没有快照：%2</translation>
     </message>
@@ -562,6 +562,104 @@
         <location filename="../../widgets/alarms/words.py" line="50" />
         <source>Level changed</source>
         <translation>级别变化</translation>
+    </message>
+</context>
+<context>
+    <name>AnalysisView</name>
+    <message>
+        <location filename="../../widgets/reports/analysis.py" line="59" />
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/analysis.py" line="64" />
+        <source>Room</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/analysis.py" line="66" />
+        <source>Meters (several are added up)</source>
+        <translation>电表（多选时合计）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/analysis.py" line="122" />
+        <source>Sharp</source>
+        <translation>尖</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/analysis.py" line="122" />
+        <source>Peak</source>
+        <translation>峰</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/analysis.py" line="122" />
+        <source>Flat</source>
+        <translation>平</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/analysis.py" line="123" />
+        <source>Valley</source>
+        <translation>谷</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/analysis.py" line="132" />
+        <source>All rooms</source>
+        <translation>全部区域</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/analysis.py" line="162" />
+        <source>The site file has no tariff: energy analysis needs one (section tariff).</source>
+        <translation>站点文件没有电价配置（tariff 段），无法进行能耗分析。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/analysis.py" line="165" />
+        <source>Choose at least one meter.</source>
+        <translation>请至少选择一块电表。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/analysis.py" line="169" />
+        <source>Reading %1 meter(s)…</source>
+        <translation>正在读取 %1 块电表…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/analysis.py" line="179" />
+        <source>Could not read the meters: %1</source>
+        <translation>无法读取电表数据：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/analysis.py" line="199" />
+        <source>Energy %1 kWh</source>
+        <translation>用电量 %1 kWh</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/analysis.py" line="200" />
+        <source>cost %1 yuan</source>
+        <translation>电费 %1 元</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/analysis.py" line="204" />
+        <source>max %1 kW at %2</source>
+        <translation>最大负荷 %1 kW（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/analysis.py" line="206" />
+        <source>load factor %1 %</source>
+        <translation>负荷率 %1%</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/analysis.py" line="208" />
+        <source>peak/valley %1</source>
+        <translation>峰谷比 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/analysis.py" line="210" />
+        <source>moving 10 % of peak energy to the valley saves %1 yuan</source>
+        <translation>将 10% 峰段电量移至谷段可节省 %1 元</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/analysis.py" line="215" />
+        <source>Note: %1</source>
+        <translation>注意：%1</translation>
     </message>
 </context>
 <context>
@@ -1634,6 +1732,109 @@
     </message>
 </context>
 <context>
+    <name>JobsEditor</name>
+    <message>
+        <location filename="../../widgets/reports/schedules.py" line="38" />
+        <source>Folder for the reports</source>
+        <translation>报表保存文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/schedules.py" line="52" />
+        <location filename="../../widgets/reports/schedules.py" line="83" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/schedules.py" line="52" />
+        <location filename="../../widgets/reports/schedules.py" line="84" />
+        <source>Report</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/schedules.py" line="52" />
+        <location filename="../../widgets/reports/schedules.py" line="85" />
+        <source>Runs</source>
+        <translation>执行周期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/schedules.py" line="53" />
+        <location filename="../../widgets/reports/schedules.py" line="88" />
+        <source>Folder</source>
+        <translation>保存文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/schedules.py" line="53" />
+        <location filename="../../widgets/reports/schedules.py" line="89" />
+        <source>E-mail to</source>
+        <translation>发送邮件至</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/schedules.py" line="53" />
+        <source>Last made</source>
+        <translation>最近生成</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/schedules.py" line="62" />
+        <source>Every day (the day before)</source>
+        <translation>每天（统计前一天）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/schedules.py" line="63" />
+        <source>Every month (the month before)</source>
+        <translation>每月（统计上一个月）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/schedules.py" line="69" />
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/schedules.py" line="75" />
+        <source>addresses, separated by commas (optional)</source>
+        <translation>邮箱地址，多个用逗号分隔（可不填）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/schedules.py" line="76" />
+        <source>Save job</source>
+        <translation>保存任务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/schedules.py" line="78" />
+        <source>Delete job</source>
+        <translation>删除任务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/schedules.py" line="86" />
+        <source>At</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/schedules.py" line="87" />
+        <source>Day of the month</source>
+        <translation>每月第几日</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/schedules.py" line="116" />
+        <source>daily at %1</source>
+        <translation>每天 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/schedules.py" line="117" />
+        <source>monthly on day %1 at %2</source>
+        <translation>每月 %1 日 %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/schedules.py" line="162" />
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/schedules.py" line="164" />
+        <source>Saved. The next run follows the new schedule.</source>
+        <translation>已保存，下次执行按新计划。</translation>
+    </message>
+</context>
+<context>
     <name>Launch</name>
     <message>
         <location filename="../../widgets/launch.py" line="75" />
@@ -1973,159 +2174,164 @@
         <translation>活动报警：%n 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="134" />
-        <location filename="../../widgets/main_window.py" line="422" />
-        <location filename="../../widgets/main_window.py" line="582" />
+        <location filename="../../widgets/main_window.py" line="138" />
+        <location filename="../../widgets/main_window.py" line="438" />
+        <location filename="../../widgets/main_window.py" line="598" />
         <source>SwitchRoom</source>
         <translation>SwitchRoom 配电房监控</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="97" />
+        <location filename="../../widgets/main_window.py" line="101" />
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="161" />
+        <location filename="../../widgets/main_window.py" line="165" />
         <source>Source: starting…</source>
         <translation>数据源：启动中…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="162" />
+        <location filename="../../widgets/main_window.py" line="166" />
         <source>Gateways: –</source>
         <translation>网关：–</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="163" />
+        <location filename="../../widgets/main_window.py" line="167" />
         <source>Database: –</source>
         <translation>数据库：–</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="169" />
+        <location filename="../../widgets/main_window.py" line="173" />
         <source>Not logged in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="178" />
+        <location filename="../../widgets/main_window.py" line="182" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="180" />
+        <location filename="../../widgets/main_window.py" line="184" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="186" />
+        <location filename="../../widgets/main_window.py" line="190" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="189" />
+        <location filename="../../widgets/main_window.py" line="193" />
         <source>&amp;Full screen</source>
         <translation>全屏(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="194" />
+        <location filename="../../widgets/main_window.py" line="198" />
         <source>&amp;Reset layout</source>
         <translation>恢复默认布局(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="199" />
+        <location filename="../../widgets/main_window.py" line="203" />
         <source>&amp;Theme</source>
         <translation>主题(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="201" />
+        <location filename="../../widgets/main_window.py" line="205" />
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="202" />
+        <location filename="../../widgets/main_window.py" line="206" />
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="210" />
+        <location filename="../../widgets/main_window.py" line="214" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="220" />
+        <location filename="../../widgets/main_window.py" line="224" />
         <source>&amp;Alarms</source>
         <translation>报警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="222" />
+        <location filename="../../widgets/main_window.py" line="226" />
         <source>Alarm &amp;list</source>
         <translation>报警列表(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="227" />
+        <location filename="../../widgets/main_window.py" line="231" />
         <source>&amp;Mute the alarm sound for 5 minutes</source>
         <translation>报警声静音 5 分钟(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="232" />
+        <location filename="../../widgets/main_window.py" line="236" />
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="234" />
+        <location filename="../../widgets/main_window.py" line="238" />
         <source>New &amp;trend</source>
         <translation>新建趋势(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="239" />
+        <location filename="../../widgets/main_window.py" line="243" />
         <source>&amp;Save trend as set…</source>
         <translation>保存趋势组(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="243" />
+        <location filename="../../widgets/main_window.py" line="247" />
         <source>&amp;Open trend set</source>
         <translation>打开趋势组(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="248" />
+        <location filename="../../widgets/main_window.py" line="252" />
         <source>&amp;User</source>
         <translation>用户(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="252" />
+        <location filename="../../widgets/main_window.py" line="256" />
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="316" />
+        <location filename="../../widgets/main_window.py" line="305" />
+        <source>Reports and energy</source>
+        <translation>报表与能耗</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="332" />
         <source>Video</source>
         <translation>视频监控</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="335" />
+        <location filename="../../widgets/main_window.py" line="351" />
         <source>This site has no camera %1.</source>
         <translation>本站没有摄像机 %1。</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="131" />
+        <location filename="../../widgets/main_window.py" line="135" />
         <source>SwitchRoom — %1</source>
         <translation>SwitchRoom — %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="268" />
+        <location filename="../../widgets/main_window.py" line="272" />
         <source>Overview</source>
         <translation>监控总览</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="275" />
+        <location filename="../../widgets/main_window.py" line="279" />
         <source>Single-line diagram</source>
         <translation>一次系统图</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="280" />
+        <location filename="../../widgets/main_window.py" line="284" />
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="287" />
+        <location filename="../../widgets/main_window.py" line="291" />
         <source>Alarms</source>
         <translation>报警</translation>
     </message>
@@ -2134,67 +2340,67 @@
         <translation>摄像机 %1：本控制台暂无视频窗格。</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="353" />
+        <location filename="../../widgets/main_window.py" line="369" />
         <source>No single-line diagram shows this alarm's device.</source>
         <translation>没有一次系统图包含该报警的设备。</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="386" />
+        <location filename="../../widgets/main_window.py" line="402" />
         <source>direct</source>
         <translation>直连</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="388" />
+        <location filename="../../widgets/main_window.py" line="404" />
         <source>cloud</source>
         <translation>云端</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="391" />
+        <location filename="../../widgets/main_window.py" line="407" />
         <source>cloud (connection lost, reconnecting…)</source>
         <translation>云端（连接中断，正在重连…）</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="392" />
+        <location filename="../../widgets/main_window.py" line="408" />
         <source>Source: %1</source>
         <translation>数据源：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="399" />
+        <location filename="../../widgets/main_window.py" line="415" />
         <source>Gateways online: %1/%2</source>
         <translation>网关在线：%1/%2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="404" />
+        <location filename="../../widgets/main_window.py" line="420" />
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="405" />
+        <location filename="../../widgets/main_window.py" line="421" />
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="413" />
+        <location filename="../../widgets/main_window.py" line="429" />
         <source>Notification: %1</source>
         <translation>通知：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="450" />
+        <location filename="../../widgets/main_window.py" line="466" />
         <source>Trend %1</source>
         <translation>趋势 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="507" />
+        <location filename="../../widgets/main_window.py" line="523" />
         <source>Save trend set</source>
         <translation>保存趋势组</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="508" />
+        <location filename="../../widgets/main_window.py" line="524" />
         <source>Name of the set:</source>
         <translation>趋势组名称：</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="583" />
+        <location filename="../../widgets/main_window.py" line="599" />
         <source>The change takes effect when the console restarts.</source>
         <translation>更改将在监控软件重新启动后生效。</translation>
     </message>
@@ -2941,6 +3147,136 @@
     </message>
 </context>
 <context>
+    <name>ReportsPane</name>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="52" />
+        <source>Save report</source>
+        <translation>保存报表</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="96" />
+        <source>Yesterday</source>
+        <translation>昨天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="96" />
+        <source>Last month</source>
+        <translation>上月</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="97" />
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="97" />
+        <source>This year</source>
+        <translation>今年</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="102" />
+        <source>Export to Excel…</source>
+        <translation>导出 Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="104" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="116" />
+        <source>Report</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="118" />
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="120" />
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="123" />
+        <source>Language</source>
+        <translation>报表语言</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="134" />
+        <source>Energy analysis</source>
+        <translation>能耗分析</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="137" />
+        <source>Custom reports</source>
+        <translation>自定义报表</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="141" />
+        <source>Scheduled reports run on the server (python -m app serve --reports DIR) from the jobs.json in its reports folder.</source>
+        <translation>定时报表在服务器上运行（python -m app serve --reports 目录），任务见其报表文件夹中的 jobs.json。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="146" />
+        <location filename="../../widgets/reports/pane.py" line="209" />
+        <source>Scheduled reports</source>
+        <translation>定时报表</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="173" />
+        <source>The site file has no usable tariff, so reports cannot price energy: %1</source>
+        <translation>站点文件没有可用的电价，报表无法计算电费：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="174" />
+        <location filename="../../widgets/reports/pane.py" line="262" />
+        <source>no tariff section</source>
+        <translation>缺少 tariff 电价段</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="179" />
+        <source>Your role may not export reports.</source>
+        <translation>您的角色无权导出报表。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="194" />
+        <source>Custom: %1</source>
+        <translation>自定义：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="261" />
+        <source>Reports need the site's tariff: %1</source>
+        <translation>报表需要站点的电价配置：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="287" />
+        <source>Making the report…</source>
+        <translation>正在生成报表…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="297" />
+        <source>Writing… %1 rows</source>
+        <translation>正在写入… %1 行</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="301" />
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="307" />
+        <source>The report was cancelled; nothing was written.</source>
+        <translation>报表已取消，未写入任何文件。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="311" />
+        <source>The report could not be made: %1</source>
+        <translation>报表未能生成：%1</translation>
+    </message>
+</context>
+<context>
     <name>ShelveDialog</name>
     <message>
         <location filename="../../widgets/alarms/dialogs.py" line="60" />
@@ -3222,6 +3558,124 @@
         <location filename="../../widgets/topology/palette.py" line="156" />
         <source>Search symbols (name, id or kind)</source>
         <translation>搜索图元（名称、编号或类型）</translation>
+    </message>
+</context>
+<context>
+    <name>TemplateEditor</name>
+    <message>
+        <location filename="../../widgets/reports/templates.py" line="43" />
+        <source>Filter points by name or id</source>
+        <translation>按名称或编号筛选测点</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/templates.py" line="47" />
+        <source>Average</source>
+        <translation>平均值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/templates.py" line="47" />
+        <source>Minimum</source>
+        <translation>最小值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/templates.py" line="47" />
+        <source>Maximum</source>
+        <translation>最大值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/templates.py" line="48" />
+        <source>Value at the start</source>
+        <translation>期初值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/templates.py" line="48" />
+        <source>Last value</source>
+        <translation>期末值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/templates.py" line="49" />
+        <source>Growth of a counter (energy)</source>
+        <translation>计数增量（电量）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/templates.py" line="50" />
+        <source>Integral (kW to kWh)</source>
+        <translation>积分（kW 累计为 kWh）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/templates.py" line="53" />
+        <source>15 minutes</source>
+        <translation>15 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/templates.py" line="53" />
+        <source>Hour</source>
+        <translation>小时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/templates.py" line="53" />
+        <source>Day</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/templates.py" line="54" />
+        <source>Month</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/templates.py" line="57" />
+        <source>Rows are times</source>
+        <translation>按时间成行</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/templates.py" line="58" />
+        <source>Rows are points</source>
+        <translation>按测点成行</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/templates.py" line="59" />
+        <source>Save template</source>
+        <translation>保存模板</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/templates.py" line="61" />
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/templates.py" line="67" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/templates.py" line="68" />
+        <source>Aggregation</source>
+        <translation>统计方式</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/templates.py" line="69" />
+        <source>Interval</source>
+        <translation>统计周期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/templates.py" line="70" />
+        <source>Layout</source>
+        <translation>排列</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/templates.py" line="84" />
+        <source>Saved templates</source>
+        <translation>已保存的模板</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/templates.py" line="148" />
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/templates.py" line="150" />
+        <source>Saved.</source>
+        <translation>已保存。</translation>
     </message>
 </context>
 <context>
@@ -3588,47 +4042,47 @@
 <context>
     <name>VideoGrid</name>
     <message>
-        <location filename="../../widgets/video/grid.py" line="67" />
+        <location filename="../../widgets/video/grid.py" line="69" />
         <source>Snapshot saved: %1</source>
         <translation>快照已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/grid.py" line="205" />
+        <location filename="../../widgets/video/grid.py" line="207" />
         <source>No picture to save yet.</source>
         <translation>还没有可保存的画面。</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/grid.py" line="213" />
+        <location filename="../../widgets/video/grid.py" line="215" />
         <source>No picture to copy yet.</source>
         <translation>还没有可复制的画面。</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/grid.py" line="216" />
+        <location filename="../../widgets/video/grid.py" line="218" />
         <source>Snapshot copied to the clipboard.</source>
         <translation>快照已复制到剪贴板。</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/grid.py" line="223" />
+        <location filename="../../widgets/video/grid.py" line="225" />
         <source>Choose camera</source>
         <translation>选择摄像机</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/grid.py" line="232" />
+        <location filename="../../widgets/video/grid.py" line="234" />
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/grid.py" line="236" />
+        <location filename="../../widgets/video/grid.py" line="238" />
         <source>Snapshot to file…</source>
         <translation>快照保存到文件…</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/grid.py" line="239" />
+        <location filename="../../widgets/video/grid.py" line="241" />
         <source>Copy snapshot</source>
         <translation>复制快照</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/grid.py" line="243" />
+        <location filename="../../widgets/video/grid.py" line="245" />
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
@@ -3674,18 +4128,18 @@
         <translation>将摄像机拖到这里</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/tile.py" line="197" />
+        <location filename="../../widgets/video/tile.py" line="203" />
         <source>Camera address unknown</source>
         <extracomment>How long the reason a camera was brought up (an alarm's text) stays on its tile. After a failed address lookup, when to ask again (while the tile is shown).</extracomment>
         <translation>无法获得摄像机地址</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/tile.py" line="213" />
+        <location filename="../../widgets/video/tile.py" line="219" />
         <source>Retrying in %1 s</source>
         <translation>%1 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/tile.py" line="213" />
+        <location filename="../../widgets/video/tile.py" line="219" />
         <source>Reconnecting…</source>
         <translation>正在重新连接…</translation>
     </message>

@@ -103,6 +103,7 @@ _JOBS = {
     "Folder for the reports": "报表保存文件夹",
 }
 ZH_REPORTS: dict[tuple[str, str], str] = {
+    ("MainWindow", "Reports and energy"): "报表与能耗",
     **{("ReportsPane", k): v for k, v in _PANE.items()},
     **{("AnalysisView", k): v for k, v in _ANALYSIS.items()},
     **{("TemplateEditor", k): v for k, v in _TEMPLATES.items()},

@@ -160,3 +160,23 @@ def test_a_scheduled_job_is_saved_refused_in_words_and_deleted(qtbot, bridge, tm
     pane.grab().save(str(ARTIFACTS / "reports_schedule.png"))
     jobs.delete()
     assert jobs.table.rowCount() == 0
+
+
+def test_the_pane_in_chinese(qtbot, bridge, tmp_path):
+    from PySide6.QtWidgets import QApplication
+
+    from widgets.runtime import load_translations
+
+    app = QApplication.instance()
+    assert load_translations(app, "zh_CN")
+    try:
+        pane = make_pane(qtbot, bridge, tmp_path)
+        assert pane.export_button.text() == "导出 Excel…" and pane.tabs.tabText(0) == "能耗分析"
+        pane.analysis.select(["F1-01.EPimp"])
+        with qtbot.waitSignal(pane.analysis.shown, timeout=60_000):
+            pane.analysis.refresh()
+        assert "用电量" in pane.analysis.figures.text() and "峰谷比" in pane.analysis.figures.text()
+        qtbot.wait(100)
+        pane.grab().save(str(ARTIFACTS / "reports_pane_zh.png"))
+    finally:
+        load_translations(app, "en")

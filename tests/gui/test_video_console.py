@@ -84,6 +84,18 @@ def test_the_consoles_video_dock(qtbot, tmp_path):
             window.show_camera("CAM-9")
             assert "CAM-9" in window.statusBar().currentMessage()
 
+            # A real alarm: smoke in the LV room pops its linked camera with the alarm's words
+            from drivers.simulator import Fault, FaultKind
+
+            done: list = []
+            bridge.request(lambda s: s.simulator.inject(Fault(FaultKind.SMOKE, "ENV-1")), done.append, done.append)
+
+            def smoke_shown() -> bool:
+                return any(t.camera is not None and t.camera.id == "CAM-2" and t.banner
+                           for t in video.grid.visible_tiles())
+
+            qtbot.waitUntil(smoke_shown, timeout=40_000)
+
             video.set_grid_size(9)
             video.grid.put(8, "CAM-1")
             window.close()

@@ -39,6 +39,7 @@ from app.reports.runner import JOBS, TEMPLATES
 from app.reports.table import Cancelled
 from app.sources.base import DataSource, SiteModel
 from widgets.auth.permissions import allowed
+from widgets.auth.permissions import current as current_permissions
 from widgets.bridge import SourceBridge, describe
 from widgets.reports.analysis import AnalysisView
 from widgets.reports.schedules import JobsEditor
@@ -136,21 +137,24 @@ class ReportsPane(QWidget):
         self.tabs.addTab(self.editor, self.tr("Custom reports"))
         self.jobs = JobsEditor(folder / JOBS, self.kind_names, self)
         self.jobs.changed.connect(self._schedule_changed)
-        if schedules_here:
-            self.tabs.addTab(self.jobs, self.tr("Scheduled reports"))
-        else:  # a cloud console: the server runs the schedule from its own reports folder
-            self.jobs.hide()
-            away = QLabel(self.tr("Scheduled reports run on the server (python -m app serve --reports DIR) from the "
-                                  "jobs.json in its reports folder."), self)
-            away.setWordWrap(True)
-            away.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-            self.tabs.addTab(away, self.tr("Scheduled reports"))
+        # a cloud console: the server runs the schedule from its own reports folder
+        self.away = QLabel(self.tr("Scheduled reports run on the server (python -m app serve --reports DIR) from "
+                                   "the jobs.json in its reports folder."), self)
+        self.away.setWordWrap(True)
+        self.away.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.away.hide()
+        self.tabs.addTab(self.jobs, self.tr("Scheduled reports"))
+        if not schedules_here:
+            self.set_schedules_here(False)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.status)
         layout.addWidget(self.tabs, 1)
         self.fill_kinds()
         self.update_permissions()
+        permissions = current_permissions()
+        if permissions is not None:  # a console with logins: follow sign-in, lock and role changes
+            permissions.changed.connect(self.update_permissions)
 
     # -- site and permissions ------------------------------------------------------------------
 
@@ -192,6 +196,17 @@ class ReportsPane(QWidget):
             self.kind.setCurrentIndex(i)
         if hasattr(self, "jobs"):
             self.jobs.refresh()
+
+    def set_schedules_here(self, here: bool) -> None:
+        """Whether this console's own core runs the schedule (direct) or a server does (cloud)."""
+        index = self.tabs.indexOf(self.away if here else self.jobs)
+        if index < 0:
+            return
+        self.tabs.removeTab(index)
+        shown = self.jobs if here else self.away
+        shown.show()
+        (self.away if here else self.jobs).hide()
+        self.tabs.addTab(shown, self.tr("Scheduled reports"))
 
     def kind_names(self) -> list[tuple[str, str]]:
         """(kind, name shown) of every report the list offers (the schedule editor offers the same)."""
