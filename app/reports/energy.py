@@ -25,9 +25,10 @@ from app.sources.base import DataSource, SiteModel
 
 QUARTER_MS = 15 * 60_000
 DAY_MS = 86_400_000
-#: Up to this range the reading report splits by tariff period (read from 15-minute data); beyond
-#: it, it reads daily rollups and gives totals (the monthly bill report splits each month).
+#: Up to this range everything is read from 15-minute data; beyond it the interval sheet reads daily
+#: rollups and the split by tariff period hourly ones (15-minute ones when a period starts off the hour).
 SPLIT_MAX_MS = 92 * DAY_MS
+HOUR_MS = 3_600_000
 Interval = Literal["15m", "hour", "day", "month", "year"]
 _STEP_MS = {"15m": QUARTER_MS, "hour": 3_600_000}
 
@@ -137,14 +138,9 @@ def _remark(flags: Flag, language: str) -> str:
 
 
 def reading_table(tariff: Tariff, meters: Sequence[Meter], registers: dict[str, Register], start_ms: int,
-                  end_ms: int, language: str = "zh", split: bool = True) -> ReportTable:
-    """The meter-reading report (抄表报表): one row per meter — energy, split by period, cost.
-
-    ``split=False`` (registers read from daily rollups) gives the readings and totals only.
-    """
+                  end_ms: int, language: str = "zh") -> ReportTable:
+    """The meter-reading report (抄表报表): one row per meter — energy, split by period, cost."""
     zh = language == "zh"
-    if not split:
-        return _totals_table(meters, registers, start_ms, end_ms, language)
     period_cols = [Column(f"kwh_{p.value}", f"{p.words[0]}电量" if zh else f"{p.words[1]} energy", "kWh",
                           "#,##0.00", 12, "sum") for p in Period]
     columns = [
@@ -178,10 +174,9 @@ def reading_table(tariff: Tariff, meters: Sequence[Meter], registers: dict[str, 
                     by[period] += kwh
                     cost += kwh * price
             total, flags = got.total()
-            readings = reg.energy_at(np.asarray([start_ms, end_ms]))
             first_last = _readings(reg, start_ms, end_ms)
             resale = tariff.resale_of(m.device)
-            if np.isnan(readings).all():
+            if np.isnan(got.kwh).all():  # not one span of the range has readings
                 yield [m.name, None, None, None, *(None for _ in Period), None, *((None, None) if resold else ()),
                        _remark(Flag.NO_DATA, language)]
                 continue
@@ -194,30 +189,6 @@ def reading_table(tariff: Tariff, meters: Sequence[Meter], registers: dict[str, 
     return ReportTable("抄表" if zh else "Readings", columns, rows(),
                        charts=[Chart("bar", "分时电量" if zh else "Energy by period", "meter",
                                      tuple(c.key for c in period_cols), "kWh")])
-
-
-def _totals_table(meters: Sequence[Meter], registers: dict[str, Register], start_ms: int, end_ms: int,
-                  language: str) -> ReportTable:
-    zh = language == "zh"
-    columns = [Column("meter", "电表" if zh else "Meter", width=24),
-               Column("first", "起始读数" if zh else "First reading", "kWh", "#,##0.00", 14),
-               Column("last", "截止读数" if zh else "Last reading", "kWh", "#,##0.00", 14),
-               Column("kwh", "用电量" if zh else "Energy", "kWh", "#,##0.00", 14, "sum"),
-               Column("remark", "备注" if zh else "Remark", width=30)]
-
-    def rows() -> Iterable[list[object]]:
-        for m in meters:
-            reg = registers.get(m.point, Register([], []))
-            total, flags = reg.between(np.asarray([start_ms]), np.asarray([end_ms])).total()
-            if Flag.NO_DATA in flags and not total:
-                yield [m.name, None, None, None, _remark(Flag.NO_DATA, language)]
-                continue
-            yield [m.name, *_readings(reg, start_ms, end_ms), total, _remark(flags, language)]
-
-    note = ("跨度超过 92 天，按日数据统计总量；分时段电量与电费见月度电费报表" if zh else
-            "over 92 days: totals from daily data; the monthly bill report splits energy and cost by period")
-    return ReportTable("抄表" if zh else "Readings", columns, rows(),
-                       charts=[Chart("bar", "用电量" if zh else "Energy", "meter", ("kwh",), "kWh")], note=note)
 
 
 def _readings(reg: Register, start_ms: int, end_ms: int) -> tuple[float | None, float | None]:
@@ -264,10 +235,20 @@ async def energy_report(source: DataSource, tariff: Tariff, meters: Sequence[Met
                         interval: Interval, *, by: str, language: str = "zh",
                         cancelled: Callable[[], bool] | None = None,
                         progress: Callable[[int, int | None], None] | None = None) -> Report:
-    """The meter-reading sheet and the interval sheet of ``meters`` over [start, end)."""
-    split = end_ms - start_ms <= SPLIT_MAX_MS or interval in ("15m", "hour")
-    registers = await read_registers(source, meters, start_ms, end_ms, cancelled, progress,
-                                     QUARTER_MS if split else DAY_MS)
+    """The meter-reading sheet (energy and cost by tariff period) and the interval sheet of ``meters``
+    over [start, end).
+
+    A long range (a year) reads its intervals from daily rollups and the split by period from hourly
+    ones: each finest where it must be, neither from a year of quarter hours.
+    """
+    if end_ms - start_ms <= SPLIT_MAX_MS or interval in ("15m", "hour"):
+        registers = await read_registers(source, meters, start_ms, end_ms, cancelled, progress, QUARTER_MS)
+        by_period = registers
+    else:
+        registers = await read_registers(source, meters, start_ms, end_ms, cancelled, progress, DAY_MS)
+        on_the_hour = all(minute % 60 == 0 for season in tariff.seasons for minute, _p in season.day.switches)
+        by_period = await read_registers(source, meters, start_ms, end_ms, cancelled, progress,
+                                         HOUR_MS if on_the_hour else QUARTER_MS)
     _no_data(registers, meters, start_ms, end_ms)
     site = source.site()
     zone = tariff.timezone
@@ -279,7 +260,7 @@ async def energy_report(source: DataSource, tariff: Tariff, meters: Sequence[Met
         site=site.name if zh else (site.name_en or site.name),
         period=f"{first:%Y-%m-%d %H:%M} – {last:%Y-%m-%d %H:%M}",
         generated_by=by,
-        tables=[reading_table(tariff, meters, registers, start_ms, end_ms, language, split),
+        tables=[reading_table(tariff, meters, by_period, start_ms, end_ms, language),
                 interval_table(tariff, meters, registers, start_ms, end_ms, interval, language)],
         language="zh" if zh else "en",
     )

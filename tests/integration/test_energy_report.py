@@ -275,3 +275,22 @@ async def test_a_recorded_meter_change_and_a_register_rollover_are_exact(sqlite_
         await source.stop()
     assert rows[0][3] == pytest.approx(74_400.0) and "换表" in rows[0][-1]  # exact across the change
     assert rows[1][3] == pytest.approx(74_400.0) and "翻转" in rows[1][-1]  # and across the wrap
+
+
+async def test_a_yearly_report_still_splits_by_period(sqlite_url):
+    source = await started(sqlite_url)
+    try:
+        tariff = tariff_from_mapping(TARIFF, "Asia/Shanghai")
+        year = (int(dt.datetime(2026, 1, 1, tzinfo=ZONE).timestamp() * 1000),
+                int(dt.datetime(2027, 1, 1, tzinfo=ZONE).timestamp() * 1000))
+        report = await energy_report(source, tariff, METERS[:1], *year, "month", by="x")
+        reading = next(iter(report.tables[0].rows))
+        months = list(report.tables[1].rows)
+    finally:
+        await source.stop()
+    # March and the quarter hour before it (the first reading is at 23:45 on February 28th, valley)
+    assert reading[3] == pytest.approx(74_425.0) and "无数据" in reading[-1]  # the other months are said
+    assert reading[4:8] == [pytest.approx(3100.0), pytest.approx(12_400.0), pytest.approx(31_000.0),
+                            pytest.approx(27_925.0)]  # split by period, read from hours
+    assert len(months) == 12 and months[2][1] == pytest.approx(74_400.0)
+    assert months[0][1] is None and "无数据" in months[0][-1]  # January: no readings, said so
