@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import math
 import shutil
 import subprocess
 import time
@@ -293,4 +294,4 @@ async def test_a_yearly_report_still_splits_by_period(sqlite_url):
     assert reading[4:8] == [pytest.approx(3100.0), pytest.approx(12_400.0), pytest.approx(31_000.0),
                             pytest.approx(27_925.0)]  # split by period, read from hours
     assert len(months) == 12 and months[2][1] == pytest.approx(74_400.0)
-    assert months[0][1] is None and "无数据" in months[0][-1]  # January: no readings, said so
+    assert math.isnan(months[0][1]) and "无数据" in months[0][-1]  # January: no readings (an empty cell), said
