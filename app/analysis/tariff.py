@@ -231,14 +231,7 @@ def _resale(raw: Any) -> tuple[Resale, ...]:
                 raise TariffError(f"{where}.price", "a price in yuan/kWh, 0 or more")
             prices = dict.fromkeys(Period, float(price))
         else:
-            if not isinstance(energy, Mapping):
-                raise TariffError(f"{where}.energy", "a price per period: sharp, peak, flat, valley")
-            prices = {}
-            for period in Period:
-                value = energy.get(period.value)
-                if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-                    raise TariffError(f"{where}.energy.{period.value}", "a price in yuan/kWh, 0 or more")
-                prices[period] = float(value)
+            prices = _period_prices(energy, f"{where}.energy")
         out.append(Resale(str(r["name"]), frozenset(devices), prices))
     return tuple(out)
 
@@ -315,15 +308,7 @@ def _prices(raw: Any) -> tuple[PriceSet, ...]:
                 raise TariffError(f"{where}.from", f"{start!r} is not a date (YYYY-MM-DD)") from None
         if not isinstance(start, dt.date):
             raise TariffError(f"{where}.from", "the date the prices apply from (YYYY-MM-DD)")
-        energy = p.get("energy")
-        if not isinstance(energy, Mapping):
-            raise TariffError(f"{where}.energy", "a price per period: sharp, peak, flat, valley (yuan/kWh)")
-        prices = {}
-        for period in Period:
-            value = energy.get(period.value)
-            if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-                raise TariffError(f"{where}.energy.{period.value}", "a price in yuan/kWh, 0 or more")
-            prices[period] = float(value)
+        prices = _period_prices(p.get("energy"), f"{where}.energy")
         demand, capacity = p.get("demand_per_kw"), p.get("capacity_per_kva")
         if demand is not None and capacity is not None:
             raise TariffError(where, "either demand_per_kw or capacity_per_kva: the basic charge is one of the two")
@@ -337,3 +322,16 @@ def _prices(raw: Any) -> tuple[PriceSet, ...]:
         if a.effective_from == b.effective_from:
             raise TariffError("prices", f"two price sets start on {a.effective_from.isoformat()}")
     return tuple(sets)
+
+
+def _period_prices(energy: Any, where: str) -> dict[Period, float]:
+    """``{sharp: .., peak: .., flat: .., valley: ..}`` in yuan/kWh, every period given, none negative."""
+    if not isinstance(energy, Mapping):
+        raise TariffError(where, "a price per period: sharp, peak, flat, valley (yuan/kWh)")
+    prices = {}
+    for period in Period:
+        value = energy.get(period.value)
+        if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+            raise TariffError(f"{where}.{period.value}", "a price in yuan/kWh, 0 or more")
+        prices[period] = float(value)
+    return prices

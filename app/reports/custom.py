@@ -18,8 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -31,6 +29,7 @@ from app.analysis.energy import Replacement
 from app.analysis.tariff import Tariff
 from app.historian import History
 from app.reports.energy import DAY_MS, NoData, boundaries, register_of
+from app.reports.files import write_json
 from app.reports.table import Cancelled, Chart, Column, Report, ReportTable
 from app.sources.base import DataSource
 
@@ -109,17 +108,7 @@ class TemplateShelf:
             self._write(templates)
 
     def _write(self, templates: dict[str, CustomTemplate]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({"templates": [{**asdict(t), "points": list(t.points)} for t in templates.values()]},
-                          ensure_ascii=False, indent=2)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".part")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_json(self.path, {"templates": [{**asdict(t), "points": list(t.points)} for t in templates.values()]})
 
 
 def aggregate(h: History, aggregation: Aggregation, edges: np.ndarray, *, rollover: float | None = None,

@@ -17,9 +17,7 @@ import contextlib
 import datetime as dt
 import json
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -27,6 +25,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from app.reports.excel import write_report
+from app.reports.files import write_json
 from app.reports.table import Report
 
 log = logging.getLogger(__name__)
@@ -120,17 +119,8 @@ class JobShelf:
             raise JobError(f"the report jobs in {self.path.name} cannot be read: {exc}") from exc
 
     def save(self, jobs: dict[str, ReportJob], done: dict[str, str]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({"jobs": [{**asdict(j), "email_to": list(j.email_to)} for j in jobs.values()],
-                           "done": done}, ensure_ascii=False, indent=2)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".part")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_json(self.path, {"jobs": [{**asdict(j), "email_to": list(j.email_to)} for j in jobs.values()],
+                               "done": done})
 
 
 @dataclass
