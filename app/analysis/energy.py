@@ -132,19 +132,21 @@ class Register:
         return out
 
     def between(self, starts: np.ndarray, ends: np.ndarray) -> Intervals:
-        """Energy of each [start, end) with its flags."""
+        """Energy of each [start, end) with its flags; the intervals in time order, not overlapping."""
         starts = np.asarray(starts, dtype=np.int64)
         ends = np.asarray(ends, dtype=np.int64)
         kwh = self.energy_at(ends) - self.energy_at(starts)
         flags = np.zeros(len(starts), dtype=np.uint8)
         flags[np.isnan(kwh)] |= np.uint8(Flag.NO_DATA)
-        if len(self.step_flags):
+        if len(self.step_flags) and len(starts):
+            # step j spans (ts[j], ts[j+1]]; the intervals (in order, not overlapping) it touches are those
+            # with start < ts[j+1] and end > ts[j]: a slice found by two binary searches
             marked = np.flatnonzero(self.step_flags)
-            # step j spans (ts[j], ts[j+1]]; an interval [a, b) is touched when ts[j] < b and ts[j+1] > a
-            for j in marked.tolist():
-                lo, hi = self.ts[j], self.ts[j + 1]
-                touched = (starts < hi) & (ends > lo)
-                flags[touched] |= self.step_flags[j]
+            first = np.searchsorted(ends, self.ts[marked], side="right")
+            last = np.searchsorted(starts, self.ts[marked + 1], side="left")
+            for j, a, b in zip(marked.tolist(), first.tolist(), last.tolist(), strict=True):
+                if b > a:
+                    flags[a:b] |= self.step_flags[j]
         return Intervals(starts, ends, kwh, flags)
 
     def intervals(self, start_ms: int, end_ms: int, step_ms: int) -> Intervals:

@@ -96,8 +96,9 @@ def register_of(h: History, rollover: float | None = None, replacements: Sequenc
         series = h.columns()
         return Register(series.ts, series.value, rollover=rollover, replacements=replacements)
     ts = np.asarray([b[0] for b in h.buckets], dtype=np.int64)
+    # consecutive buckets are one bucket apart: only a missing bucket is a gap
     return Register(ts, np.asarray([b[1] for b in h.buckets], dtype=np.float64), rollover=rollover,
-                    replacements=replacements)
+                    replacements=replacements, max_gap_ms=max(30 * 60_000, 2 * h.bucket_ms - 1))
 
 
 async def read_registers(source: DataSource, meters: Sequence[Meter], start_ms: int, end_ms: int,

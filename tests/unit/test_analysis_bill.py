@@ -235,3 +235,15 @@ def test_resold_energy_gives_revenue_and_margin(month):
     with pytest.raises(TariffError, match="already resold"):
         tariff_from_mapping({**TARIFF, "resale": [{"name": "x", "devices": ["EV"], "price": 1},
                                                   {"name": "y", "devices": ["EV"], "price": 2}]}, ZONE)
+
+
+def test_hourly_rollups_are_no_gap_but_a_missing_hour_is():
+    from app.historian import History
+    from app.reports.energy import register_of
+
+    hour = 3_600_000
+    buckets = [(k * hour, 100.0 * k, 100.0 * k + 99, 0.0, 100.0 * k + 99) for k in range(48) if k != 30]
+    reg = register_of(History("M.EPimp", "kWh", False, [], buckets, hour))
+    day1, day2 = reg.between([0, 24 * hour], [24 * hour, 47 * hour]).flags.tolist()  # the last reading: 47 h
+    assert Flag(day1) == Flag.NONE and Flag(day2) == Flag.GAP  # hour 30 is missing: its day says so
+    assert reg.between([0], [24 * hour]).kwh[0] == pytest.approx(2400.0)
