@@ -22,6 +22,7 @@ from app.sources.base import DataSource
 #: kind -> (Chinese, English) as the reports view and the schedule list name them.
 KINDS: dict[str, tuple[str, str]] = {
     "energy": ("电能抄表报表", "Energy meter-reading report"),
+    "daily_energy": ("日电量报表", "Daily energy report"),
     "bill": ("电费结算报表", "Electricity bill"),
     "demand_pf": ("最大需量与功率因数日报", "Max demand and power factor by day"),
     "losses": ("损耗分析报表", "Loss report"),
@@ -43,6 +44,9 @@ async def build_report(source: DataSource, tariff: Tariff, kind: str, start_ms: 
         interval = "15m" if end_ms - start_ms <= 86_400_000 else "day"
         return await energy_report(source, tariff, meters, start_ms, end_ms, interval, by=by, language=language,
                                    cancelled=cancelled)
+    if kind == "daily_energy":
+        return await energy_report(source, tariff, meters, start_ms, end_ms, "day", by=by, language=language,
+                                   cancelled=cancelled, by_period=False)
     if kind == "bill":
         month = dt.datetime.fromtimestamp(start_ms / 1000, tariff.timezone)
         return await bill_report(source, tariff, meters, month.year, month.month, by=by, language=language,

@@ -235,33 +235,40 @@ def interval_table(tariff: Tariff, meters: Sequence[Meter], registers: dict[str,
 async def energy_report(source: DataSource, tariff: Tariff, meters: Sequence[Meter], start_ms: int, end_ms: int,
                         interval: Interval, *, by: str, language: str = "zh",
                         cancelled: Callable[[], bool] | None = None,
-                        progress: Callable[[int, int | None], None] | None = None) -> Report:
+                        progress: Callable[[int, int | None], None] | None = None,
+                        by_period: bool = True) -> Report:
     """The meter-reading sheet (energy and cost by tariff period) and the interval sheet of ``meters``
-    over [start, end).
+    over [start, end); ``by_period=False``: the interval sheet alone (the daily-energy report).
 
     A long range (a year) reads its intervals from daily rollups and the split by period from hourly
     ones: each finest where it must be, neither from a year of quarter hours.
     """
     if end_ms - start_ms <= SPLIT_MAX_MS or interval in ("15m", "hour"):
         registers = await read_registers(source, meters, start_ms, end_ms, cancelled, progress, QUARTER_MS)
-        by_period = registers
+        split = registers
     else:
         registers = await read_registers(source, meters, start_ms, end_ms, cancelled, progress, DAY_MS)
         on_the_hour = all(minute % 60 == 0 for season in tariff.seasons for minute, _p in season.day.switches)
-        by_period = await read_registers(source, meters, start_ms, end_ms, cancelled, progress,
-                                         HOUR_MS if on_the_hour else QUARTER_MS)
+        split = await read_registers(source, meters, start_ms, end_ms, cancelled, progress,
+                                     HOUR_MS if on_the_hour else QUARTER_MS) if by_period else {}
     _no_data(registers, meters, start_ms, end_ms)
     site = source.site()
     zone = tariff.timezone
     first = dt.datetime.fromtimestamp(start_ms / 1000, zone)
     last = dt.datetime.fromtimestamp((end_ms - 1) / 1000, zone)
     zh = language == "zh"
+    intervals = interval_table(tariff, meters, registers, start_ms, end_ms, interval, language)
+    if not by_period:
+        title = ("日电量报表" if interval == "day" else "分时段电量报表") if zh else "Energy by interval"
+        return Report(title=title,
+                      site=site.name if zh else (site.name_en or site.name),
+                      period=f"{first:%Y-%m-%d %H:%M} – {last:%Y-%m-%d %H:%M}", generated_by=by, tables=[intervals],
+                      language="zh" if zh else "en")
     return Report(
         title="电能抄表报表" if zh else "Energy meter-reading report",
         site=site.name if zh else (site.name_en or site.name),
         period=f"{first:%Y-%m-%d %H:%M} – {last:%Y-%m-%d %H:%M}",
         generated_by=by,
-        tables=[reading_table(tariff, meters, by_period, start_ms, end_ms, language),
-                interval_table(tariff, meters, registers, start_ms, end_ms, interval, language)],
+        tables=[reading_table(tariff, meters, split, start_ms, end_ms, language), intervals],
         language="zh" if zh else "en",
     )

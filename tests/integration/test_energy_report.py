@@ -26,6 +26,7 @@ from app.reports.builtin import (
     loss_report,
     transformer_load_report,
 )
+from app.reports.catalog import build_report
 from app.reports.energy import Meter, NoData, energy_report
 from app.reports.excel import FIRST_ROW, write_report
 from app.reports.table import Cancelled, Column, Report, ReportTable
@@ -295,3 +296,15 @@ async def test_a_yearly_report_still_splits_by_period(sqlite_url):
                             pytest.approx(27_925.0)]  # split by period, read from hours
     assert len(months) == 12 and months[2][1] == pytest.approx(74_400.0)
     assert math.isnan(months[0][1]) and "无数据" in months[0][-1]  # January: no readings (an empty cell), said
+
+
+async def test_the_daily_energy_report_is_the_interval_sheet_alone(sqlite_url):
+    source = await started(sqlite_url)
+    try:
+        tariff = tariff_from_mapping(TARIFF, "Asia/Shanghai")
+        report = await build_report(source, tariff, "daily_energy", MARCH, APRIL, by="x")
+    finally:
+        await source.stop()
+    assert report.title == "日电量报表" and [t.sheet for t in report.tables] == ["分时段电量"]
+    rows = list(report.tables[0].rows)
+    assert len(rows) == 31 and rows[0][0] == dt.datetime(2026, 3, 1)
