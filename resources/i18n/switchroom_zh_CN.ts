@@ -2701,6 +2701,34 @@
     </message>
 </context>
 <context>
+    <name>PlantView</name>
+    <message>
+        <location filename="../../widgets/reports/plant_view.py" line="44" />
+        <source>Show losses and transformer load</source>
+        <translation>显示损耗与变压器负载</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/plant_view.py" line="86" />
+        <source>The site file has no tariff: the analysis needs one (section tariff).</source>
+        <translation>站点文件没有电价配置（tariff 段），无法进行分析。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/plant_view.py" line="91" />
+        <source>Computing losses and loads…</source>
+        <translation>正在计算损耗与负载…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/plant_view.py" line="108" />
+        <source>Could not compute: %1</source>
+        <translation>无法计算：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/plant_view.py" line="142" />
+        <source>Share of time by transformer load rate</source>
+        <translation>变压器负载率分布（时间占比）</translation>
+    </message>
+</context>
+<context>
     <name>PropertiesPanel</name>
     <message>
         <location filename="../../widgets/topology/properties.py" line="145" />
@@ -3149,129 +3177,134 @@
 <context>
     <name>ReportsPane</name>
     <message>
-        <location filename="../../widgets/reports/pane.py" line="52" />
+        <location filename="../../widgets/reports/pane.py" line="53" />
         <source>Save report</source>
         <translation>保存报表</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports/pane.py" line="96" />
+        <location filename="../../widgets/reports/pane.py" line="97" />
         <source>Yesterday</source>
         <translation>昨天</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports/pane.py" line="96" />
+        <location filename="../../widgets/reports/pane.py" line="97" />
         <source>Last month</source>
         <translation>上月</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports/pane.py" line="97" />
+        <location filename="../../widgets/reports/pane.py" line="98" />
         <source>This month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports/pane.py" line="97" />
+        <location filename="../../widgets/reports/pane.py" line="98" />
         <source>This year</source>
         <translation>今年</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports/pane.py" line="102" />
+        <location filename="../../widgets/reports/pane.py" line="103" />
         <source>Export to Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports/pane.py" line="104" />
+        <location filename="../../widgets/reports/pane.py" line="105" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports/pane.py" line="116" />
+        <location filename="../../widgets/reports/pane.py" line="117" />
         <source>Report</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports/pane.py" line="118" />
+        <location filename="../../widgets/reports/pane.py" line="119" />
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports/pane.py" line="120" />
+        <location filename="../../widgets/reports/pane.py" line="121" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports/pane.py" line="123" />
+        <location filename="../../widgets/reports/pane.py" line="124" />
         <source>Language</source>
         <translation>报表语言</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports/pane.py" line="134" />
+        <location filename="../../widgets/reports/pane.py" line="135" />
         <source>Energy analysis</source>
         <translation>能耗分析</translation>
     </message>
     <message>
         <location filename="../../widgets/reports/pane.py" line="137" />
+        <source>Losses and transformers</source>
+        <translation>损耗与变压器</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/pane.py" line="140" />
         <source>Custom reports</source>
         <translation>自定义报表</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports/pane.py" line="141" />
+        <location filename="../../widgets/reports/pane.py" line="144" />
         <source>Scheduled reports run on the server (python -m app serve --reports DIR) from the jobs.json in its reports folder.</source>
         <translation>定时报表在服务器上运行（python -m app serve --reports 目录），任务见其报表文件夹中的 jobs.json。</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports/pane.py" line="146" />
-        <location filename="../../widgets/reports/pane.py" line="209" />
+        <location filename="../../widgets/reports/pane.py" line="149" />
+        <location filename="../../widgets/reports/pane.py" line="212" />
         <source>Scheduled reports</source>
         <translation>定时报表</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports/pane.py" line="173" />
+        <location filename="../../widgets/reports/pane.py" line="176" />
         <source>The site file has no usable tariff, so reports cannot price energy: %1</source>
         <translation>站点文件没有可用的电价，报表无法计算电费：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports/pane.py" line="174" />
-        <location filename="../../widgets/reports/pane.py" line="262" />
+        <location filename="../../widgets/reports/pane.py" line="177" />
+        <location filename="../../widgets/reports/pane.py" line="265" />
         <source>no tariff section</source>
         <translation>缺少 tariff 电价段</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports/pane.py" line="179" />
+        <location filename="../../widgets/reports/pane.py" line="182" />
         <source>Your role may not export reports.</source>
         <translation>您的角色无权导出报表。</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports/pane.py" line="194" />
+        <location filename="../../widgets/reports/pane.py" line="197" />
         <source>Custom: %1</source>
         <translation>自定义：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports/pane.py" line="261" />
+        <location filename="../../widgets/reports/pane.py" line="264" />
         <source>Reports need the site's tariff: %1</source>
         <translation>报表需要站点的电价配置：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports/pane.py" line="287" />
+        <location filename="../../widgets/reports/pane.py" line="290" />
         <source>Making the report…</source>
         <translation>正在生成报表…</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports/pane.py" line="297" />
+        <location filename="../../widgets/reports/pane.py" line="300" />
         <source>Writing… %1 rows</source>
         <translation>正在写入… %1 行</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports/pane.py" line="301" />
+        <location filename="../../widgets/reports/pane.py" line="304" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports/pane.py" line="307" />
+        <location filename="../../widgets/reports/pane.py" line="310" />
         <source>The report was cancelled; nothing was written.</source>
         <translation>报表已取消，未写入任何文件。</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports/pane.py" line="311" />
+        <location filename="../../widgets/reports/pane.py" line="314" />
         <source>The report could not be made: %1</source>
         <translation>报表未能生成：%1</translation>
     </message>

@@ -31,6 +31,7 @@ _PANE = {
     "no tariff section": "缺少 tariff 电价段",
     "to": "至",
     "Save report": "保存报表",
+    "Losses and transformers": "损耗与变压器",
     "Scheduled reports run on the server (python -m app serve --reports DIR) from the jobs.json in its reports folder.":
         "定时报表在服务器上运行（python -m app serve --reports 目录），任务见其报表文件夹中的 jobs.json。",
 }
@@ -102,7 +103,16 @@ _JOBS = {
     "monthly on day %1 at %2": "每月 %1 日 %2",
     "Folder for the reports": "报表保存文件夹",
 }
+_PLANT = {
+    "Show losses and transformer load": "显示损耗与变压器负载",
+    "The site file has no tariff: the analysis needs one (section tariff).":
+        "站点文件没有电价配置（tariff 段），无法进行分析。",
+    "Computing losses and loads…": "正在计算损耗与负载…",
+    "Could not compute: %1": "无法计算：%1",
+    "Share of time by transformer load rate": "变压器负载率分布（时间占比）",
+}
 ZH_REPORTS: dict[tuple[str, str], str] = {
+    **{("PlantView", k): v for k, v in _PLANT.items()},
     ("MainWindow", "Reports and energy"): "报表与能耗",
     **{("ReportsPane", k): v for k, v in _PANE.items()},
     **{("AnalysisView", k): v for k, v in _ANALYSIS.items()},

@@ -180,3 +180,28 @@ def test_the_pane_in_chinese(qtbot, bridge, tmp_path):
         pane.grab().save(str(ARTIFACTS / "reports_pane_zh.png"))
     finally:
         load_translations(app, "en")
+
+
+def test_losses_and_transformer_load(qtbot, bridge, tmp_path):
+    def more(source: DirectSource) -> None:
+        ts = np.arange(MARCH - Q, APRIL + Q, Q, dtype=np.int64)
+        hours = (ts - MARCH) / H
+        for point, kw in (("T1-HV.EPimp", 605.0), ("T1-LV-IN.EPimp", 600.0), ("T1-LV-IN.EQimp", 0.0)):
+            source.historian.import_history(PointInfo(point, "kWh"), ts, 1000.0 + kw * hours)
+
+    done: list = []
+    bridge.request(more, done.append, done.append)
+    qtbot.waitUntil(lambda: bool(done), timeout=60_000)
+    pane = make_pane(qtbot, bridge, tmp_path)
+    pane.tabs.setCurrentWidget(pane.plant)
+    with qtbot.waitSignal(pane.plant.shown, timeout=60_000):
+        pane.plant.refresh()
+    table = pane.plant.losses
+    rows = {table.item(r, 0).text(): [table.item(r, c).text() for c in range(table.columnCount())]
+            for r in range(table.rowCount())}
+    t1 = next(v for k, v in rows.items() if "1" in k and v[1] in ("变压器损耗", "transformer"))
+    assert t1[4] == "3,720.00"  # 5 kW for 31 days
+    assert len(pane.plant.bars) == 2  # both transformers' distributions (the second without readings)
+    assert pane.plant.days.rowCount() == 62
+    qtbot.wait(100)
+    pane.grab().save(str(ARTIFACTS / "reports_plant.png"))

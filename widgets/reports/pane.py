@@ -42,6 +42,7 @@ from widgets.auth.permissions import allowed
 from widgets.auth.permissions import current as current_permissions
 from widgets.bridge import SourceBridge, describe
 from widgets.reports.analysis import AnalysisView
+from widgets.reports.plant_view import PlantView
 from widgets.reports.schedules import JobsEditor
 from widgets.reports.templates import TemplateEditor
 from widgets.runtime import names_language
@@ -132,6 +133,8 @@ class ReportsPane(QWidget):
         self.analysis = AnalysisView(bridge, lambda: self._tariff, self.range_ms, self)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.analysis, self.tr("Energy analysis"))
+        self.plant = PlantView(bridge, lambda: self._tariff, self.range_ms, self)
+        self.tabs.addTab(self.plant, self.tr("Losses and transformers"))
         self.editor = TemplateEditor(self.templates, self)
         self.editor.saved.connect(self.fill_kinds)
         self.tabs.addTab(self.editor, self.tr("Custom reports"))
