@@ -308,3 +308,24 @@ async def test_the_daily_energy_report_is_the_interval_sheet_alone(sqlite_url):
     assert report.title == "日电量报表" and [t.sheet for t in report.tables] == ["分时段电量"]
     rows = list(report.tables[0].rows)
     assert len(rows) == 31 and rows[0][0] == dt.datetime(2026, 3, 1)
+
+
+async def test_the_same_report_through_the_cloud_api(sqlite_url, tmp_path):
+    """A cloud console's report (CloudSource over the real server) equals the direct one, cell for cell."""
+    from tests.integration.cloud_rig import cloud_client, served
+
+    source = await started(sqlite_url)
+    try:
+        tariff = tariff_from_mapping(TARIFF, "Asia/Shanghai")
+        direct = await energy_report(source, tariff, METERS, MARCH, APRIL, "day", by="x")
+        direct_rows = [list(t.rows) for t in direct.tables]
+        async with served(source) as api, cloud_client(api.url) as cloud:
+            assert cloud.site().tariff == source.site().tariff
+            remote = await energy_report(cloud, tariff, METERS, MARCH, APRIL, "day", by="x")
+            remote_rows = [list(t.rows) for t in remote.tables]
+    finally:
+        await source.stop()
+    assert len(remote_rows[0]) == 3 and len(remote_rows[1]) == 31
+    for ours, theirs in zip(direct_rows, remote_rows, strict=True):
+        for a, b in zip(ours, theirs, strict=True):
+            assert [x if not isinstance(x, float) else pytest.approx(x, nan_ok=True) for x in a] == b
