@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self.browser: DeviceBrowser | None = None
         self.diagrams: DiagramPane | None = None
         self.video: VideoPane | None = None  # only on a site with cameras
+        self._video_seen = True  # the video dock in front (what to go back to when the window is restored)
         self._replays: list[QWidget] = []
         self._was_connected: bool | None = None  # the source's connection at the last status (cloud outages)
 
@@ -145,6 +146,9 @@ class MainWindow(QMainWindow):
             self._title()
             if self.access is not None:
                 self.access.retranslate()
+        elif event.type() == QEvent.Type.WindowStateChange and self.video is not None:
+            # a minimised console shows no picture: stop decoding until it is back (as a hidden dock does)
+            self.video.set_on_screen(not self.isMinimized() and self._video_seen)
         super().changeEvent(event)
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -331,8 +335,12 @@ class MainWindow(QMainWindow):
         dock = self._dock("video", "", self.video, Qt.DockWidgetArea.RightDockWidgetArea)
         self._t(dock.setWindowTitle, QT_TRANSLATE_NOOP("MainWindow", "Video"))
         self.video.follow(dock)  # a dock tabbed away or closed stops decoding
+        dock.visibilityChanged.connect(self._video_visibility)
         self.resizeDocks([dock], [560], Qt.Orientation.Horizontal)
         self.view_menu.addAction(dock.toggleViewAction())
+
+    def _video_visibility(self, seen: bool) -> None:
+        self._video_seen = seen
 
     def _raise_video(self) -> None:
         dock = self._docks.get("video")

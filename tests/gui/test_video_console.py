@@ -96,6 +96,12 @@ def test_the_consoles_video_dock(qtbot, tmp_path):
 
             qtbot.waitUntil(smoke_shown, timeout=40_000)
 
+            # minimised, the console decodes nothing; restored, the pictures come back
+            window.showMinimized()
+            qtbot.waitUntil(lambda: one.stream is None and two.stream is None, timeout=10_000)
+            window.showNormal()
+            qtbot.waitUntil(lambda: live(one), timeout=40_000)
+
             video.set_grid_size(9)
             video.grid.put(8, "CAM-1")
             window.close()
