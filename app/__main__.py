@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from app.logs import setup_logging
-from app.process import tune_collector
+from app.process import limit_malloc_arenas, tune_collector
 
 #: (name, module, one-line help).  Order is the order `--help` lists them in.
 COMMANDS: tuple[tuple[str, str, str], ...] = (
@@ -52,6 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(words)
     setup_logging(args.verbose)
     tune_collector()
+    limit_malloc_arenas()  # before any decoder, poller or server thread starts
     try:
         return int(args._module.run(args) or 0)
     except KeyboardInterrupt:

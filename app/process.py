@@ -11,7 +11,9 @@ point tables) keep collection cheap without turning it off.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
+import sys
 from collections.abc import Iterator
 
 #: Allocations before a young collection, and how often older generations follow.
@@ -46,3 +48,21 @@ def no_gc_pauses() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def limit_malloc_arenas(arenas: int = 2) -> bool:
+    """Keep glibc's allocator to ``arenas`` heaps for the whole process (Linux; elsewhere a no-op).
+
+    glibc gives busy threads heaps of their own, up to 8 per core.  A console decoding nine
+    cameras (each an OpenCV/FFmpeg thread allocating a frame's worth 25 times a second) then grew
+    ~0.5 MiB a minute without end: freed memory scattered over many heaps that are never given
+    back.  With two heaps the same run stays flat (measured: ±4 MiB with no trend over 4 minutes,
+    against +0.5 MiB a minute).  Call it early, before the threads start.  Returns whether it took.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return bool(libc.mallopt(-8, arenas))  # M_ARENA_MAX
+    except (OSError, AttributeError):  # not glibc (musl...): nothing to tune
+        return False

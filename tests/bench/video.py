@@ -44,6 +44,7 @@ from PySide6.QtCore import QEventLoop, QRectF, QTimer
 from PySide6.QtGui import QImage, QPaintEvent
 from PySide6.QtWidgets import QApplication
 
+from app.process import limit_malloc_arenas
 from app.sources.base import CameraInfo
 from drivers.simulator.camera_pattern import read_stamp
 from tests.bench.console_site import BusyProbe
@@ -368,6 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-latency", action="store_true", help="only the 9-camera grid")
     parser.add_argument("--skip-grid", action="store_true", help="only the latency runs")
     args = parser.parse_args(argv)
+    limit_malloc_arenas()  # as `python -m app` does before its threads start
     app = QApplication.instance() or QApplication(["video-bench"])
     results: dict = {"latency": [], "targets": TARGETS}
     if not args.skip_latency:
