@@ -34,9 +34,9 @@ from app.reports.table import Cancelled, Chart, Column, Report, ReportTable
 from app.sources.base import DataSource
 
 Aggregation = Literal["first", "last", "min", "max", "avg", "sum", "delta"]
-Interval = Literal["15m", "hour", "day", "month"]
+Interval = Literal["15m", "hour", "day", "month", "year"]
 Layout = Literal["times", "points"]
-_WIDTH_MS = {"15m": 15 * 60_000, "hour": 3_600_000, "day": DAY_MS, "month": DAY_MS}  # months from days
+_WIDTH_MS = {"15m": 15 * 60_000, "hour": 3_600_000, "day": DAY_MS, "month": DAY_MS, "year": DAY_MS}  # from days
 _AGG_WORDS = {"first": ("期初值", "first"), "last": ("期末值", "last"), "min": ("最小值", "min"),
               "max": ("最大值", "max"), "avg": ("平均值", "average"), "sum": ("累计", "integral"),
               "delta": ("增量", "growth")}
@@ -202,7 +202,8 @@ async def custom_report(source: DataSource, tariff: Tariff, template: CustomTemp
         raise NoData("所选测点在该时段内没有任何数据，未生成报表",
                      "the chosen points have no data in this range: no report was made")
     agg = _AGG_WORDS[template.aggregation][0 if zh else 1]
-    fmt = {"15m": "yyyy-mm-dd hh:mm", "hour": "yyyy-mm-dd hh:mm", "day": "yyyy-mm-dd", "month": "yyyy-mm"}
+    fmt = {"15m": "yyyy-mm-dd hh:mm", "hour": "yyyy-mm-dd hh:mm", "day": "yyyy-mm-dd", "month": "yyyy-mm",
+           "year": "yyyy"}
     times = [dt.datetime.fromtimestamp(t / 1000, tariff.timezone).replace(tzinfo=None) for t in edges[:-1].tolist()]
 
     def name(p: str) -> str:
@@ -224,7 +225,7 @@ async def custom_report(source: DataSource, tariff: Tariff, template: CustomTemp
         rows: Iterable[list[object]] = ([t, *(values[p][k] for p in template.points)] for k, t in enumerate(times))
         charts = [Chart("line", template.name, "time", tuple(f"p{i}" for i in range(min(len(template.points), 6))))]
     else:
-        pattern = {"15m": "%m-%d %H:%M", "hour": "%m-%d %H:%M", "day": "%Y-%m-%d", "month": "%Y-%m"}
+        pattern = {"15m": "%m-%d %H:%M", "hour": "%m-%d %H:%M", "day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
         columns = [Column("point", "测点" if zh else "Point", width=28),
                    Column("unit", "单位" if zh else "Unit", width=8),
                    *(Column(f"t{k}", t.strftime(pattern[template.interval]), "", "#,##0.00", 12)

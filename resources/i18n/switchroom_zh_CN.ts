@@ -2174,9 +2174,9 @@
         <translation>活动报警：%n 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="138" />
-        <location filename="../../widgets/main_window.py" line="438" />
-        <location filename="../../widgets/main_window.py" line="598" />
+        <location filename="../../widgets/main_window.py" line="139" />
+        <location filename="../../widgets/main_window.py" line="446" />
+        <location filename="../../widgets/main_window.py" line="606" />
         <source>SwitchRoom</source>
         <translation>SwitchRoom 配电房监控</translation>
     </message>
@@ -2186,152 +2186,152 @@
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="165" />
+        <location filename="../../widgets/main_window.py" line="169" />
         <source>Source: starting…</source>
         <translation>数据源：启动中…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="166" />
+        <location filename="../../widgets/main_window.py" line="170" />
         <source>Gateways: –</source>
         <translation>网关：–</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="167" />
+        <location filename="../../widgets/main_window.py" line="171" />
         <source>Database: –</source>
         <translation>数据库：–</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="173" />
+        <location filename="../../widgets/main_window.py" line="177" />
         <source>Not logged in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="182" />
+        <location filename="../../widgets/main_window.py" line="186" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="184" />
+        <location filename="../../widgets/main_window.py" line="188" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="190" />
+        <location filename="../../widgets/main_window.py" line="194" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="193" />
+        <location filename="../../widgets/main_window.py" line="197" />
         <source>&amp;Full screen</source>
         <translation>全屏(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="198" />
+        <location filename="../../widgets/main_window.py" line="202" />
         <source>&amp;Reset layout</source>
         <translation>恢复默认布局(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="203" />
+        <location filename="../../widgets/main_window.py" line="207" />
         <source>&amp;Theme</source>
         <translation>主题(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="205" />
+        <location filename="../../widgets/main_window.py" line="209" />
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="206" />
+        <location filename="../../widgets/main_window.py" line="210" />
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="214" />
+        <location filename="../../widgets/main_window.py" line="218" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="224" />
+        <location filename="../../widgets/main_window.py" line="228" />
         <source>&amp;Alarms</source>
         <translation>报警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="226" />
+        <location filename="../../widgets/main_window.py" line="230" />
         <source>Alarm &amp;list</source>
         <translation>报警列表(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="231" />
+        <location filename="../../widgets/main_window.py" line="235" />
         <source>&amp;Mute the alarm sound for 5 minutes</source>
         <translation>报警声静音 5 分钟(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="236" />
+        <location filename="../../widgets/main_window.py" line="240" />
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="238" />
+        <location filename="../../widgets/main_window.py" line="242" />
         <source>New &amp;trend</source>
         <translation>新建趋势(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="243" />
+        <location filename="../../widgets/main_window.py" line="247" />
         <source>&amp;Save trend as set…</source>
         <translation>保存趋势组(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="247" />
+        <location filename="../../widgets/main_window.py" line="251" />
         <source>&amp;Open trend set</source>
         <translation>打开趋势组(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="252" />
+        <location filename="../../widgets/main_window.py" line="256" />
         <source>&amp;User</source>
         <translation>用户(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="256" />
+        <location filename="../../widgets/main_window.py" line="260" />
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="305" />
+        <location filename="../../widgets/main_window.py" line="309" />
         <source>Reports and energy</source>
         <translation>报表与能耗</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="332" />
+        <location filename="../../widgets/main_window.py" line="336" />
         <source>Video</source>
         <translation>视频监控</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="351" />
+        <location filename="../../widgets/main_window.py" line="359" />
         <source>This site has no camera %1.</source>
         <translation>本站没有摄像机 %1。</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="135" />
+        <location filename="../../widgets/main_window.py" line="136" />
         <source>SwitchRoom — %1</source>
         <translation>SwitchRoom — %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="272" />
+        <location filename="../../widgets/main_window.py" line="276" />
         <source>Overview</source>
         <translation>监控总览</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="279" />
+        <location filename="../../widgets/main_window.py" line="283" />
         <source>Single-line diagram</source>
         <translation>一次系统图</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="284" />
+        <location filename="../../widgets/main_window.py" line="288" />
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="291" />
+        <location filename="../../widgets/main_window.py" line="295" />
         <source>Alarms</source>
         <translation>报警</translation>
     </message>
@@ -2340,67 +2340,67 @@
         <translation>摄像机 %1：本控制台暂无视频窗格。</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="369" />
+        <location filename="../../widgets/main_window.py" line="377" />
         <source>No single-line diagram shows this alarm's device.</source>
         <translation>没有一次系统图包含该报警的设备。</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="402" />
+        <location filename="../../widgets/main_window.py" line="410" />
         <source>direct</source>
         <translation>直连</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="404" />
+        <location filename="../../widgets/main_window.py" line="412" />
         <source>cloud</source>
         <translation>云端</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="407" />
+        <location filename="../../widgets/main_window.py" line="415" />
         <source>cloud (connection lost, reconnecting…)</source>
         <translation>云端（连接中断，正在重连…）</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="408" />
+        <location filename="../../widgets/main_window.py" line="416" />
         <source>Source: %1</source>
         <translation>数据源：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="415" />
+        <location filename="../../widgets/main_window.py" line="423" />
         <source>Gateways online: %1/%2</source>
         <translation>网关在线：%1/%2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="420" />
+        <location filename="../../widgets/main_window.py" line="428" />
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="421" />
+        <location filename="../../widgets/main_window.py" line="429" />
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="429" />
+        <location filename="../../widgets/main_window.py" line="437" />
         <source>Notification: %1</source>
         <translation>通知：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="466" />
+        <location filename="../../widgets/main_window.py" line="474" />
         <source>Trend %1</source>
         <translation>趋势 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="523" />
+        <location filename="../../widgets/main_window.py" line="531" />
         <source>Save trend set</source>
         <translation>保存趋势组</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="524" />
+        <location filename="../../widgets/main_window.py" line="532" />
         <source>Name of the set:</source>
         <translation>趋势组名称：</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="599" />
+        <location filename="../../widgets/main_window.py" line="607" />
         <source>The change takes effect when the console restarts.</source>
         <translation>更改将在监控软件重新启动后生效。</translation>
     </message>
@@ -3654,6 +3654,11 @@
         <location filename="../../widgets/reports/templates.py" line="54" />
         <source>Month</source>
         <translation>月</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports/templates.py" line="54" />
+        <source>Year</source>
+        <translation>年</translation>
     </message>
     <message>
         <location filename="../../widgets/reports/templates.py" line="57" />

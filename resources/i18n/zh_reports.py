@@ -73,6 +73,7 @@ _TEMPLATES = {
     "Maximum": "最大值",
     "Minimum": "最小值",
     "Month": "月",
+    "Year": "年",
     "Name": "名称",
     "Not saved: %1": "未保存：%1",
     "Rows are points": "按测点成行",

@@ -44,6 +44,11 @@ async def test_each_aggregation_on_known_data(sqlite_url, tmp_path):
         assert column(daily) == pytest.approx([2400.0] * 31)
         monthly = await run("avg", "month", span=(MARCH, APRIL))
         assert column(monthly) == pytest.approx([115.0])  # the mean of 0, 10 ... 230
+        year = (MARCH - 59 * 24 * H, MARCH + 306 * 24 * H)  # 2026, local
+        with pytest.raises(NoData):  # readings from March only: a year's growth is not known, not guessed
+            await run("delta", "year", points=("F1-01.EPimp",), span=year)
+        yearly = await run("max", "year", span=year)
+        assert column(yearly) == pytest.approx([230.0])
         by_points = await run("max", "day", "points", points=("F1-01.P", "F1-01.EPimp"), span=(MARCH, MARCH + 72 * H))
         rows = list(by_points.tables[0].rows)
         assert [r[1] for r in rows] == ["kW", "kWh"] and rows[0][0].endswith(" 最大值")

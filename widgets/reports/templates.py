@@ -51,7 +51,7 @@ class TemplateEditor(QWidget):
             self.aggregation.addItem(text, key)
         self.interval = QComboBox(self)
         for key, text in (("15m", self.tr("15 minutes")), ("hour", self.tr("Hour")), ("day", self.tr("Day")),
-                          ("month", self.tr("Month"))):
+                          ("month", self.tr("Month")), ("year", self.tr("Year"))):
             self.interval.addItem(text, key)
         self.layout_choice = QComboBox(self)
         self.layout_choice.addItem(self.tr("Rows are times"), "times")
