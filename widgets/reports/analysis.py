@@ -15,7 +15,6 @@ from collections.abc import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -34,6 +33,7 @@ from app.analysis.tariff import Period, Tariff
 from app.reports.energy import Meter, energy_meters, read_registers
 from app.sources.base import DataSource, SiteModel
 from widgets.bridge import SourceBridge, describe
+from widgets.plot_theme import apply_plot_theme
 from widgets.runtime import names_language
 
 PERIOD_COLOURS = {Period.SHARP: "#c62828", Period.PEAK: "#ef6c00", Period.FLAT: "#2e7d32", Period.VALLEY: "#1565c0"}
@@ -106,17 +106,7 @@ class AnalysisView(QWidget):
             self._apply_theme()
 
     def _apply_theme(self) -> None:
-        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
-        background, foreground = ("#1b1d21", "#d4d4d4") if dark else ("#ffffff", "#333333")
-        for plot in (self.bars_plot, self.curve_plot):
-            plot.setBackground(background)
-            for name in ("left", "bottom"):
-                axis = plot.getAxis(name)
-                axis.setPen(pg.mkPen(foreground))
-                axis.setTextPen(pg.mkPen(foreground))
-        self.legend.setLabelTextColor(foreground)
-        for _sample, label in self.legend.items:
-            label.setText(label.text, color=foreground)
+        apply_plot_theme(self, [self.bars_plot, self.curve_plot], [self.legend])
 
     def _period_name(self, period: Period) -> str:
         words = {Period.SHARP: self.tr("Sharp"), Period.PEAK: self.tr("Peak"), Period.FLAT: self.tr("Flat"),

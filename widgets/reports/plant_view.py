@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from app.analysis.tariff import Tariff
@@ -25,6 +25,7 @@ from app.reports.energy import NoData
 from app.reports.table import Report
 from app.sources.base import DataSource
 from widgets.bridge import SourceBridge, describe
+from widgets.plot_theme import apply_plot_theme
 from widgets.runtime import names_language
 
 BAR_COLOURS = ("#1565c0", "#ef6c00", "#2e7d32", "#6a1b9a")
@@ -72,13 +73,7 @@ class PlantView(QWidget):
             self._apply_theme()
 
     def _apply_theme(self) -> None:
-        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
-        background, foreground = ("#1b1d21", "#d4d4d4") if dark else ("#ffffff", "#333333")
-        self.plot.setBackground(background)
-        for name in ("left", "bottom"):
-            self.plot.getAxis(name).setPen(pg.mkPen(foreground))
-            self.plot.getAxis(name).setTextPen(pg.mkPen(foreground))
-        self.legend.setLabelTextColor(foreground)
+        apply_plot_theme(self, [self.plot], [self.legend])
 
     def refresh(self) -> None:
         tariff = self.tariff()
